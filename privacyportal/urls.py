@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from requests_app import views as request_views
+
+urlpatterns = [
+    path("", request_views.home, name="home"),
+    path("requests/", include("requests_app.urls")),
+    path("healthz", request_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

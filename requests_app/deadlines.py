@@ -1,0 +1,149 @@
+"""When the answer to a request is due (RULES.md section 2).
+
+Pure date arithmetic: no Django, only the standard library and the `holidays` library,
+so the rules can be checked with thousands of generated cases.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+EU_MEMBER_STATES = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    }
+)  # fmt: skip
+EEA_COUNTRIES: frozenset[str] = EU_MEMBER_STATES | {"IS", "LI", "NO"}
+UNITED_KINGDOM = "GB"
+SWITZERLAND = "CH"
+# Where the DPF applies, so a complaint gets its fixed 45 days.
+DPF_COUNTRIES: frozenset[str] = EEA_COUNTRIES | {UNITED_KINGDOM, SWITZERLAND}
+
+RIGHTS: frozenset[str] = frozenset(
+    {"access", "correction", "deletion", "portability", "restriction", "objection"}
+)
+COMPLAINT = "complaint"
+QUESTION = "question"
+REQUEST_TYPES: frozenset[str] = RIGHTS | {COMPLAINT, QUESTION}
+# FADP Art. 25(7) sets 30 days for access; DPO Art. 22 extends it to portability (Art. 28).
+FADP_30_DAY_TYPES = frozenset({"access", "portability"})
+
+DPF_COMPLAINT_DAYS = 45
+FADP_DAYS = 30
+
+SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date and the key of the rule that set it (shown to officer and requester)."""
+
+    due_on: datetime.date
+    rule: str
+
+
+def add_month(start: datetime.date, months: int = 1) -> datetime.date:
+    """Return the day `months` months after `start`, counted as Regulation 1182/71 Art. 3.
+
+    The same day number in the target month, or that month's last day where it is shorter.
+    """
+    year, month_index = divmod(start.year * 12 + start.month - 1 + months, 12)
+    month = month_index + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(start.day, last_day))
+
+
+@lru_cache(maxsize=4096)
+def _public_holidays(country: str, year: int) -> frozenset[datetime.date]:
+    # Building a holiday calendar costs milliseconds; due dates are computed on every filing.
+    try:
+        return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError:
+        # A code the library does not know (e.g. "EL", "ZZ"): weekends are still skipped.
+        return frozenset()
+
+
+def is_working_day(day: datetime.date, country: str | None) -> bool:
+    """True unless `day` is a Saturday, Sunday or public holiday of `country` (if given)."""
+    if day.weekday() >= SATURDAY:
+        return False
+    return country is None or day not in _public_holidays(country.upper(), day.year)
+
+
+def next_working_day(day: datetime.date, country: str | None) -> datetime.date:
+    """Return `day` if it is a working day in `country`, else the first working day after it."""
+    while not is_working_day(day, country):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def answer_due(
+    received_on: datetime.date,
+    request_type: str,
+    country: str,
+    *,
+    default_days: int = 30,
+    complaint_days: int = 45,
+    promised_days: int | None = None,
+    holiday_country: str | None = None,
+) -> Deadline:
+    """Return when the answer to a request received on `received_on` is due, and why.
+
+    `country` is the requester's residence (ISO 3166-1 alpha-2, any case). Month and day
+    periods ending on a weekend or public holiday of `holiday_country` (default: the
+    requester's country) move to the next working day; complaint periods never move.
+    `promised_days`, the organisation's own shorter promise, applies to rights and
+    questions only. Where several periods apply the earliest wins; on a tie the legal
+    rule wins over the promise.
+    """
+    if request_type not in REQUEST_TYPES:
+        raise ValueError(
+            f"Unknown request type {request_type!r}; expected one of {sorted(REQUEST_TYPES)}."
+        )
+    country = country.upper()
+    if request_type == COMPLAINT:
+        # The promise of a shorter answer concerns rights and questions; a complaint keeps
+        # the DPF's fixed period, which no source lets roll past a weekend or holiday.
+        return _complaint_due(received_on, country, complaint_days)
+
+    holiday_country = holiday_country or country
+    candidates = [_legal_period(received_on, request_type, country, default_days)]
+    if promised_days is not None:
+        candidates.append(Deadline(received_on + _days(promised_days), "promise"))
+    rolled = [
+        Deadline(next_working_day(candidate.due_on, holiday_country), candidate.rule)
+        for candidate in candidates
+    ]
+    # min() keeps the first of equal dates, and the legal rule comes first.
+    return min(rolled, key=lambda deadline: deadline.due_on)
+
+
+def _complaint_due(received_on: datetime.date, country: str, complaint_days: int) -> Deadline:
+    if country in DPF_COUNTRIES:
+        return Deadline(received_on + _days(DPF_COMPLAINT_DAYS), "dpf_complaint_45_days")
+    return Deadline(received_on + _days(complaint_days), "complaint_days")
+
+
+def _legal_period(
+    received_on: datetime.date, request_type: str, country: str, default_days: int
+) -> Deadline:
+    """The un-rolled period the law (or our default) sets for a right or question."""
+    if country in EEA_COUNTRIES:
+        return Deadline(add_month(received_on), "gdpr_month")
+    if country == UNITED_KINGDOM:
+        return Deadline(add_month(received_on), "uk_gdpr_month")
+    if country == SWITZERLAND and request_type in FADP_30_DAY_TYPES:
+        return Deadline(received_on + _days(FADP_DAYS), "fadp_30_days")
+    return Deadline(received_on + _days(default_days), "default_days")
+
+
+def _days(count: int) -> datetime.timedelta:
+    # Day 1 is the day after receipt, so N days end on receipt + N; a period of no days
+    # would make an answer due on receipt, which no setting intends.
+    if count < 1:
+        raise ValueError(f"A period must be at least one day, got {count}.")
+    return datetime.timedelta(days=count)

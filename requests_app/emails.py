@@ -1,0 +1,85 @@
+"""Every e-mail of the requester's journey, built from templates/emails/ into the outbox.
+
+E-mails carry the reference and links to SITE_URL, never the content of an answer.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from requests_app.models import OutboxEmail, PrivacyRequest
+from requests_app.outbox import queue_email
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def verify_url(token: str) -> str:
+    return absolute(reverse("requests:verify", args=[token]))
+
+
+def status_url(token: str) -> str:
+    return absolute(reverse("requests:status", args=[token]))
+
+
+def admin_url(request: PrivacyRequest) -> str:
+    return absolute(reverse("admin:requests_app_privacyrequest_change", args=[request.pk]))
+
+
+def confirm_address(request: PrivacyRequest, token: str) -> OutboxEmail:
+    return queue_email(
+        "confirm_address",
+        request.email,
+        {"verify_url": verify_url(token), "hours": settings.VERIFY_LINK_HOURS},
+        request=request,
+    )
+
+
+def acknowledgement(request: PrivacyRequest, token: str) -> OutboxEmail:
+    return queue_email(
+        "acknowledgement", request.email, {"status_url": status_url(token)}, request=request
+    )
+
+
+def requester_new_message(request: PrivacyRequest, token: str) -> OutboxEmail:
+    return queue_email(
+        "team_message", request.email, {"status_url": status_url(token)}, request=request
+    )
+
+
+def lost_links(address: str, language: str, links: list[tuple]) -> OutboxEmail:
+    items = [
+        {
+            "request": request,
+            "purpose": purpose,
+            "url": verify_url(token) if purpose == "verify" else status_url(token),
+        }
+        for request, purpose, token in links
+    ]
+    return queue_email(
+        "lost_links",
+        address,
+        {"items": items, "hours": settings.VERIFY_LINK_HOURS},
+        language=language,
+    )
+
+
+def officer_new_message(request: PrivacyRequest) -> OutboxEmail:
+    return _to_officer("officer_message", request)
+
+
+def officer_withdrawn(request: PrivacyRequest) -> OutboxEmail:
+    return _to_officer("officer_withdrawn", request)
+
+
+def _to_officer(template: str, request: PrivacyRequest) -> OutboxEmail:
+    """Officer e-mails carry the reference, dates and an admin link, no personal data."""
+    return queue_email(
+        template,
+        settings.PRIVACY_OFFICER_EMAIL,
+        {"admin_url": admin_url(request)},
+        request=request,
+        language=settings.LANGUAGE_CODE,
+    )

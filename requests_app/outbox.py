@@ -1,0 +1,141 @@
+"""The e-mail outbox: rows written in the caller's transaction, sent once by Celery.
+
+A row is claimed with a conditional UPDATE before it is sent, so that two workers (or a
+task and the sweep) never send the same row. The sweep picks up rows whose task was lost
+(broker down) and rows waiting for a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from requests_app.models import OutboxEmail, PrivacyRequest
+
+logger = logging.getLogger(__name__)
+
+# How long a claimed row stays with its sender before the sweep may try it again.
+SEND_LEASE = timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+def queue_email(
+    template: str,
+    to: str,
+    context: dict,
+    *,
+    request: PrivacyRequest | None = None,
+    language: str | None = None,
+) -> OutboxEmail:
+    """Render `templates/emails/<template>_*` and write the outbox row; send after commit."""
+    language = language or (request.language if request else settings.LANGUAGE_CODE)
+    context = {
+        "site_url": settings.SITE_URL,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "request": request,
+        **context,
+    }
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body_text = render_to_string(f"emails/{template}.txt", context)
+        body_html = render_to_string(f"emails/{template}.html", context)
+    email = OutboxEmail.objects.create(
+        request=request,
+        kind=template,
+        to=to,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+    )
+    transaction.on_commit(lambda: enqueue(email.pk))
+    return email
+
+
+def enqueue(email_id: int) -> None:
+    """Hand a row to Celery; if the broker is down the sweep sends it later."""
+    from requests_app.tasks import send_email
+
+    try:
+        send_email.delay(email_id)
+    except Exception:
+        logger.warning("outbox %s: broker unavailable, left for the sweep", email_id, exc_info=True)
+
+
+def claim(email_id: int) -> bool:
+    now = timezone.now()
+    claimed = OutboxEmail.objects.filter(
+        pk=email_id,
+        state__in=[OutboxEmail.State.PENDING, OutboxEmail.State.SENDING],
+        next_attempt_at__lte=now,
+    ).update(
+        state=OutboxEmail.State.SENDING,
+        next_attempt_at=now + SEND_LEASE,
+        attempts=F("attempts") + 1,
+    )
+    return claimed == 1
+
+
+def send(email_id: int) -> bool:
+    """Send one row if it can be claimed. True when this call sent it."""
+    if not claim(email_id):
+        return False
+    email = OutboxEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": email.message_id},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        record_failure(email, error)
+        return False
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        state=OutboxEmail.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 1, 2, 4 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def record_failure(email: OutboxEmail, error: Exception) -> None:
+    logger.warning("outbox %s: send failed (attempt %s): %s", email.pk, email.attempts, error)
+    failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        state=OutboxEmail.State.FAILED if failed else OutboxEmail.State.PENDING,
+        next_attempt_at=timezone.now() + retry_delay(email.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+def due_ids(limit: int = SWEEP_BATCH) -> list[int]:
+    return list(
+        OutboxEmail.objects.filter(
+            state__in=[OutboxEmail.State.PENDING, OutboxEmail.State.SENDING],
+            next_attempt_at__lte=timezone.now(),
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def sweep() -> int:
+    """Queue every row that is due; returns how many were queued."""
+    ids = due_ids()
+    for email_id in ids:
+        enqueue(email_id)
+    return len(ids)

@@ -1,0 +1,151 @@
+"""Use cases of the requester's journey: each writes, records and notifies in one go."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from requests_app import emails
+from requests_app.models import (
+    AccessLink,
+    Message,
+    PrivacyRequest,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+    TransitionNotAllowed,
+)
+
+
+def submission_key(data: dict[str, Any], form_token: str) -> str:
+    """Same form instance and same content: same request. Without a form token, same day."""
+    scope = form_token or timezone.now().date().isoformat()
+    parts = [
+        scope,
+        data["request_type"],
+        data["full_name"],
+        data["email"].lower(),
+        str(data["country"]),
+        data["details"],
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def file_request(
+    data: dict[str, Any], *, language: str, ip_address: str | None, form_token: str = ""
+) -> tuple[PrivacyRequest, bool]:
+    """File a request and mail the confirmation link. Returns (request, created)."""
+    key = submission_key(data, form_token)
+    existing = PrivacyRequest.objects.filter(submission_key=key).first()
+    if existing is not None:
+        return existing, False
+    request = PrivacyRequest(
+        request_type=data["request_type"],
+        full_name=data["full_name"],
+        email=data["email"],
+        country=data["country"],
+        details=data["details"],
+        language=language,
+        ip_address=ip_address,
+        submission_key=key,
+    )
+    request.set_deadline()
+    try:
+        with transaction.atomic():
+            request.reference = ReferenceCounter.next_reference(request.received_at.year)
+            request.save()
+            request.record(
+                RequestEvent.Kind.FILED,
+                actor=RequestEvent.Actor.REQUESTER,
+                data={"due_on": request.due_on.isoformat(), "rule": request.due_rule},
+            )
+            token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
+            emails.confirm_address(request, token)
+    except IntegrityError:
+        # The same form, posted twice at once: the other post created it.
+        existing = PrivacyRequest.objects.filter(submission_key=key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return request, True
+
+
+class LinkSpent(Exception):
+    """The single-use link was used already."""
+
+
+def confirm_email(link: AccessLink) -> str:
+    """Spend a confirmation link; returns a fresh status-page token."""
+    request = link.request
+    with transaction.atomic():
+        if not link.use():
+            raise LinkSpent(request.reference)
+        if request.status == Status.UNCONFIRMED:
+            request.confirm_email()
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        emails.acknowledgement(request, token)
+    return token
+
+
+def post_requester_message(request: PrivacyRequest, body: str) -> Message:
+    if not request.is_open:
+        raise TransitionNotAllowed(f"{request.reference} is closed: it takes no messages")
+    with transaction.atomic():
+        message = Message.objects.create(
+            request=request, author=Message.Author.REQUESTER, body=body
+        )
+        request.record(
+            RequestEvent.Kind.MESSAGE_FROM_REQUESTER,
+            actor=RequestEvent.Actor.REQUESTER,
+            data={"message": message.pk},
+        )
+        PrivacyRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+        emails.officer_new_message(request)
+    return message
+
+
+def post_team_message(request: PrivacyRequest, body: str, staff_user: Any) -> Message:
+    with transaction.atomic():
+        message = Message.objects.create(
+            request=request, author=Message.Author.TEAM, body=body, staff_user=staff_user
+        )
+        request.record(
+            RequestEvent.Kind.MESSAGE_FROM_TEAM,
+            actor=RequestEvent.Actor.STAFF,
+            staff_user=staff_user,
+            data={"message": message.pk},
+        )
+        PrivacyRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        emails.requester_new_message(request, token)
+    return message
+
+
+def withdraw(request: PrivacyRequest) -> None:
+    with transaction.atomic():
+        request.withdraw()
+        emails.officer_withdrawn(request)
+
+
+def send_lost_links(address: str) -> int:
+    """E-mail fresh links to every request filed from `address`; returns how many."""
+    requests = list(
+        PrivacyRequest.objects.filter(email__iexact=address.strip()).order_by("-received_at")
+    )
+    if not requests:
+        return 0
+    with transaction.atomic():
+        links = []
+        for request in requests:
+            purpose = (
+                AccessLink.Purpose.VERIFY
+                if request.status == Status.UNCONFIRMED
+                else AccessLink.Purpose.STATUS
+            )
+            links.append((request, purpose, AccessLink.issue(request, purpose)))
+            request.record(RequestEvent.Kind.LINKS_SENT, data={"purpose": purpose})
+        emails.lost_links(requests[0].email, requests[0].language, links)
+    return len(links)

@@ -1,0 +1,20 @@
+"""Celery tasks: thin, take ids, safe to run twice."""
+
+from celery import shared_task
+
+from requests_app import outbox, services
+
+
+@shared_task(ignore_result=True)
+def send_email(email_id: int) -> bool:
+    return outbox.send(email_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> int:
+    return outbox.sweep()
+
+
+@shared_task(ignore_result=True)
+def send_lost_links(email: str) -> int:
+    return services.send_lost_links(email)

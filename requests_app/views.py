@@ -1,0 +1,218 @@
+"""The requester's pages: parse with a form, call one service, redirect or render."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from privacyportal.celery import app as celery_app
+from requests_app import deadlines, ratelimit, services, tasks
+from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
+from requests_app.models import AccessLink, Message, RequestType
+
+logger = logging.getLogger(__name__)
+
+FILED_SALT = "requests_app.filed"
+
+
+def private_page(view: Callable) -> Callable:
+    """Pages behind a secret link: never cached, never indexed, never leak the URL onwards."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return never_cache(wrapped)
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "requests/home.html",
+        {
+            "request_types": RequestType,
+            "default_days": settings.DEADLINE_DEFAULT_DAYS,
+            "complaint_days": settings.DEADLINE_COMPLAINT_DAYS,
+            "eea_and_uk": sorted(deadlines.EEA_COUNTRIES | {"GB"}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_request(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip_address = request.META.get("REMOTE_ADDR")
+        if not ratelimit.allow(
+            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
+        ):
+            return too_many(request)
+        privacy_request, _created = services.file_request(
+            form.cleaned_data,
+            language=request.LANGUAGE_CODE,
+            ip_address=ip_address,
+            form_token=form.cleaned_data["form_token"],
+        )
+        signed = signing.dumps(privacy_request.reference, salt=FILED_SALT)
+        return redirect(f"{reverse('requests:filed')}?r={signed}")
+    return render(request, "requests/new.html", {"form": form})
+
+
+@require_GET
+def filed(request: HttpRequest) -> HttpResponse:
+    try:
+        reference = signing.loads(request.GET.get("r", ""), salt=FILED_SALT, max_age=86400)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    return render(request, "requests/filed.html", {"reference": reference})
+
+
+def link_or_404(token: str, purpose: str) -> AccessLink:
+    link = AccessLink.find(token, purpose)
+    if link is None:
+        raise Http404
+    return link
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    link = AccessLink.find(token, AccessLink.Purpose.VERIFY)
+    if link is None:
+        return render(request, "requests/link_invalid.html", {"reason": "unknown"}, status=404)
+    if link.used_at is not None:
+        return render(request, "requests/link_invalid.html", {"reason": "spent"}, status=410)
+    if link.is_expired:
+        return render(request, "requests/link_invalid.html", {"reason": "expired"}, status=410)
+    if request.method == "POST":
+        try:
+            status_token = services.confirm_email(link)
+        except services.LinkSpent:
+            return render(request, "requests/link_invalid.html", {"reason": "spent"}, status=410)
+        return redirect("requests:status", token=status_token)
+    return render(request, "requests/verify.html", {"privacy_request": link.request})
+
+
+def render_status(
+    request: HttpRequest, link: AccessLink, message_form: MessageForm | None = None
+) -> HttpResponse:
+    privacy_request = link.request
+    return render(
+        request,
+        "requests/status.html",
+        {
+            "privacy_request": privacy_request,
+            "token": request.resolver_match.kwargs["token"],
+            "events": privacy_request.events.all(),
+            "messages": privacy_request.messages.all(),
+            "message_form": message_form or MessageForm(),
+            "author": Message.Author,
+        },
+    )
+
+
+@private_page
+@require_GET
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    return render_status(request, link_or_404(token, AccessLink.Purpose.STATUS))
+
+
+@private_page
+@require_POST
+def post_message(request: HttpRequest, token: str) -> HttpResponse:
+    link = link_or_404(token, AccessLink.Purpose.STATUS)
+    form = MessageForm(request.POST)
+    if not link.request.is_open:
+        form.add_error(None, gettext("This request is closed: it takes no more messages."))
+    if not form.is_valid():
+        return render_status(request, link, form)
+    services.post_requester_message(link.request, form.cleaned_data["body"])
+    return redirect(f"{reverse('requests:status', args=[token])}#messages")
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    link = link_or_404(token, AccessLink.Purpose.STATUS)
+    privacy_request = link.request
+    if request.method == "POST" and privacy_request.is_open:
+        services.withdraw(privacy_request)
+        return redirect("requests:status", token=token)
+    return render(
+        request,
+        "requests/withdraw.html",
+        {"privacy_request": privacy_request, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"].lower()
+        if not ratelimit.allow(
+            "lost-link", address, settings.LOST_LINK_RATE_LIMIT, settings.LOST_LINK_RATE_WINDOW
+        ):
+            return too_many(request)
+        queue_lost_links(address)
+        return render(request, "requests/lost_link_sent.html")
+    return render(request, "requests/lost_link.html", {"form": form})
+
+
+def queue_lost_links(address: str) -> None:
+    """In the background, so the response takes as long whether or not the address is known."""
+    try:
+        tasks.send_lost_links.delay(address)
+    except Exception:
+        logger.warning("broker unavailable: sending lost links in the request", exc_info=True)
+        services.send_lost_links(address)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": database_ok(), "broker": broker_ok()}
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.warning("healthz: database unavailable", exc_info=True)
+        return False
+
+
+def broker_ok() -> bool:
+    if celery_app.conf.broker_url.startswith("filesystem://"):
+        folder = celery_app.conf.broker_transport_options["data_folder_in"]
+        return os.path.isdir(folder) and os.access(folder, os.W_OK)
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.warning("healthz: broker unavailable", exc_info=True)
+        return False

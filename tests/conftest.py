@@ -1,0 +1,55 @@
+"""Shared fixtures. Under CI=true a skipped test fails the run: no test hides behind a service."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from privacyportal.celery import app as celery_app
+from requests_app import services
+from requests_app.models import AccessLink, PrivacyRequest
+from tests.helpers import VALID_FILING, file_request, last_email, link_in
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def portal_settings(settings):
+    """Plain HTTP test client, generous rate limits, tasks run in-process."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.INTAKE_RATE_LIMIT = 1000
+    settings.LOST_LINK_RATE_LIMIT = 1000
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield settings
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def filing() -> dict[str, str]:
+    return dict(VALID_FILING)
+
+
+@pytest.fixture
+def unconfirmed(db) -> PrivacyRequest:
+    return file_request()
+
+
+@pytest.fixture
+def verify_token(unconfirmed) -> str:
+    return link_in(last_email("confirm_address"), "verify")
+
+
+@pytest.fixture
+def status_token(verify_token) -> str:
+    return services.confirm_email(AccessLink.find(verify_token, AccessLink.Purpose.VERIFY))
