@@ -100,8 +100,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "request",
         "kind",
         "to",
+        "language",
         "subject",
-        "body_text",
         "message_id",
         "state",
         "attempts",
@@ -110,7 +110,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
     ]
-    exclude = ["body_html"]
+    exclude = ["context"]
     actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -52,7 +52,7 @@ def requester_new_message(request: PrivacyRequest, token: str) -> OutboxEmail:
 def lost_links(address: str, language: str, links: list[tuple]) -> OutboxEmail:
     items = [
         {
-            "request": request,
+            "reference": request.reference,
             "purpose": purpose,
             "url": verify_url(token) if purpose == "verify" else status_url(token),
         }

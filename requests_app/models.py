@@ -322,9 +322,11 @@ class OutboxEmail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    # What the templates need besides the request. Links in it carry secrets, so it is
+    # emptied once the e-mail was sent, and the body is rendered only when sending.
+    context = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
     message_id = models.CharField(max_length=200, unique=True, editable=False)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING

@@ -8,6 +8,7 @@ task and the sweep) never send the same row. The sweep picks up rows whose task 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,28 +35,43 @@ def queue_email(
     request: PrivacyRequest | None = None,
     language: str | None = None,
 ) -> OutboxEmail:
-    """Render `templates/emails/<template>_*` and write the outbox row; send after commit."""
-    language = language or (request.language if request else settings.LANGUAGE_CODE)
-    context = {
-        "site_url": settings.SITE_URL,
-        "organisation_name": settings.ORGANISATION_NAME,
-        "request": request,
-        **context,
-    }
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body_text = render_to_string(f"emails/{template}.txt", context)
-        body_html = render_to_string(f"emails/{template}.html", context)
+    """Write the outbox row in the caller's transaction; it is rendered and sent after commit.
+
+    `context` must be JSON: plain values, links. The request itself is read when sending.
+    """
     email = OutboxEmail.objects.create(
         request=request,
         kind=template,
         to=to,
-        subject=" ".join(subject.split()),
-        body_text=body_text,
-        body_html=body_html,
+        language=language or (request.language if request else settings.LANGUAGE_CODE),
+        context=context,
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(email: OutboxEmail) -> Rendered:
+    """Subject, text and HTML of `templates/emails/<kind>_*` in the e-mail's language."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "request": email.request,
+        **email.context,
+    }
+    with translation.override(email.language):
+        subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
+        return Rendered(
+            subject=" ".join(subject.split()),
+            text=render_to_string(f"emails/{email.kind}.txt", context),
+            html=render_to_string(f"emails/{email.kind}.html", context),
+        )
 
 
 def enqueue(email_id: int) -> None:
@@ -86,23 +102,28 @@ def send(email_id: int) -> bool:
     """Send one row if it can be claimed. True when this call sent it."""
     if not claim(email_id):
         return False
-    email = OutboxEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-        headers={"Message-ID": email.message_id},
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    email = OutboxEmail.objects.select_related("request").get(pk=email_id)
     try:
+        rendered = render(email)
+        message = EmailMultiAlternatives(
+            subject=rendered.subject,
+            body=rendered.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+            headers={"Message-ID": email.message_id},
+        )
+        message.attach_alternative(rendered.html, "text/html")
         message.send()
     except Exception as error:
         record_failure(email, error)
         return False
+    # The links in the context are secrets: once delivered, they are not kept.
     OutboxEmail.objects.filter(pk=email.pk).update(
-        state=OutboxEmail.State.SENT, sent_at=timezone.now(), last_error=""
+        state=OutboxEmail.State.SENT,
+        sent_at=timezone.now(),
+        subject=rendered.subject[:300],
+        context={},
+        last_error="",
     )
     return True
 

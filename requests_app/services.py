@@ -39,9 +39,6 @@ def file_request(
 ) -> tuple[PrivacyRequest, bool]:
     """File a request and mail the confirmation link. Returns (request, created)."""
     key = submission_key(data, form_token)
-    existing = PrivacyRequest.objects.filter(submission_key=key).first()
-    if existing is not None:
-        return existing, False
     request = PrivacyRequest(
         request_type=data["request_type"],
         full_name=data["full_name"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from requests_app import services
+from requests_app import outbox, services
 from requests_app.models import OutboxEmail, PrivacyRequest
 
 VALID_FILING = {
@@ -28,7 +28,7 @@ def file_request(form_token: str = "", **overrides: str) -> PrivacyRequest:
 
 def link_in(email: OutboxEmail, kind: str) -> str:
     """The token of the first /requests/<kind>/ link in an outbox e-mail."""
-    match = re.search(rf"/requests/{kind}/([A-Za-z0-9_-]+)/", email.body_text)
+    match = re.search(rf"/requests/{kind}/([A-Za-z0-9_-]+)/", outbox.render(email).text)
     assert match, f"no {kind} link in the {email.kind} e-mail"
     return match.group(1)
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from requests_app import outbox
 from requests_app.models import OutboxEmail, PrivacyRequest, RequestEvent, Status
 
 NEW_URL = "/requests/new/"
@@ -53,8 +54,9 @@ def test_valid_filing_stores_request_event_and_confirmation_email(client, filing
     email = OutboxEmail.objects.get()
     assert email.kind == "confirm_address"
     assert email.to == "erika@example.de"
-    assert request.reference in email.subject
-    assert "http://127.0.0.1:8000/requests/verify/" in email.body_text
+    rendered = outbox.render(email)
+    assert request.reference in rendered.subject
+    assert "http://127.0.0.1:8000/requests/verify/" in rendered.text
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from requests_app import outbox
 from requests_app.models import AccessLink, RequestEvent, Status
 from tests.helpers import last_email, link_in
 
@@ -47,7 +48,7 @@ def test_confirming_sends_an_acknowledgement_with_the_status_link(
 
     acknowledgement = last_email("acknowledgement")
     token = link_in(acknowledgement, "status")
-    assert unconfirmed.reference in acknowledgement.subject
+    assert unconfirmed.reference in outbox.render(acknowledgement).subject
     assert client.get(f"/requests/status/{token}/").status_code == 200
 
 
