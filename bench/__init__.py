@@ -1,0 +1,1 @@
+"""Benchmarks of the portal. Nothing in the project imports this package."""

@@ -1,0 +1,503 @@
+"""Load test of the intake (POST /requests/new/) against its floor, then a completeness check.
+
+    .venv/bin/python bench/intake.py [--duration 30] [--connections 16] [--keep]
+
+Creates a fresh PostgreSQL database, serves the portal with gunicorn (production-like
+settings from the environment, bench.settings adds the floor view), drives the intake and
+then the floor with wrk, prints rps / p50 / p99 / errors, and checks that every accepted
+filing has its row, its `filed` event and its confirmation e-mail. See docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import redis
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+LUA_SCRIPT = Path(__file__).with_name("intake.lua")
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+REDIS_SERVER = "redis://127.0.0.1:6379"
+INTAKE_PATH = "/requests/new/"
+FLOOR_PATH = "/bench/floor/"
+TARGET_RATIO = 0.60
+TARGET_P99_MS = 100.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=30, help="seconds per measured run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds, not measured")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--database", default="privacyportal_bench")
+    parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    return parser.parse_args()
+
+
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk is not installed: apt-get update && apt-get install -y wrk")
+    return wrk
+
+
+# --- Environment, database, server --------------------------------------------------------
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """Production-like settings, as a deployment would set them (privacyportal/settings.py)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
+        "REDIS_URL": f"{REDIS_SERVER}/{args.redis_db}",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_URL": "consolemail://",
+        "INTAKE_RATE_LIMIT": "1000000000",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def recreate_database(name: str) -> None:
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def flush_redis(url: str) -> None:
+    redis.Redis.from_url(url).flushdb()
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    """Migrate, then add the floor's table (the benchmark's own, not a project model)."""
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text, "
+            "created_at timestamptz DEFAULT now())"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(args: argparse.Namespace, env: dict[str, str], port: int, log: Path):
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "privacyportal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        args.worker_class,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--error-logfile",
+        str(log),
+    ]
+    # Own process group, so that stopping it never touches anything else.
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_until_serving(base: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer on {base} within {timeout:.0f} s")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def csrf_pair(base: str) -> tuple[str, str]:
+    """The csrftoken cookie and the form's hidden token; one pair serves every POST."""
+    with urllib.request.urlopen(f"{base}{INTAKE_PATH}", timeout=10) as response:  # noqa: S310
+        cookies = response.headers.get_all("Set-Cookie") or []
+        page = response.read().decode()
+    cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return cookie, token
+
+
+# --- CPU accounting -----------------------------------------------------------------------
+
+
+@dataclass
+class CpuSample:
+    at: float
+    machine_busy: int
+    by_pid: dict[int, tuple[str, int, int]]  # pid: (comm, parent pid, jiffies)
+    children_seconds: float  # CPU of reaped children: wrk, once it has exited
+
+
+def read_processes() -> dict[int, tuple[str, int, int]]:
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        processes[int(entry.name)] = (comm, int(fields[1]), int(fields[11]) + int(fields[12]))
+    return processes
+
+
+def cpu_sample() -> CpuSample:
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return CpuSample(
+        time.monotonic(), sum(values[:8]) - idle, read_processes(), usage.ru_utime + usage.ru_stime
+    )
+
+
+def descendants(root: int, processes: dict[int, tuple[str, int, int]]) -> set[int]:
+    found = {root}
+    grew = True
+    while grew:
+        new = {pid for pid, (_, ppid, _) in processes.items() if ppid in found} - found
+        found |= new
+        grew = bool(new)
+    return found
+
+
+def cpu_use(before: CpuSample, after: CpuSample, server_pid: int) -> dict[str, float]:
+    """Cores used on average by each party between two samples (2.0 = both cores busy)."""
+    elapsed = after.at - before.at
+
+    def cores(pids: set[int]) -> float:
+        ticks = sum(
+            after.by_pid[p][2] - before.by_pid[p][2]
+            for p in pids
+            if p in before.by_pid and after.by_pid[p][0] == before.by_pid[p][0]
+        )
+        return ticks / CLOCK_TICKS / elapsed
+
+    def named(prefix: str) -> set[int]:
+        return {p for p, (comm, _, _) in after.by_pid.items() if comm.startswith(prefix)}
+
+    return {
+        "machine": (after.machine_busy - before.machine_busy) / CLOCK_TICKS / elapsed,
+        "gunicorn": cores(descendants(server_pid, after.by_pid)),
+        "postgres": cores(named("postgres")),
+        "redis": cores(named("redis-server")),
+        "wrk": (after.children_seconds - before.children_seconds) / elapsed,
+    }
+
+
+# --- Load --------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    responses: int
+    sent: int
+    seconds: float
+    socket_errors: int
+    statuses: dict[int, int]
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.statuses.get(302, 0) / self.seconds
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + sum(n for s, n in self.statuses.items() if s != 302)
+
+    @property
+    def in_flight(self) -> int:
+        """Sent but unanswered when wrk stopped: wrk drops them, the server still serves them."""
+        return self.sent - self.responses
+
+
+def run_wrk(wrk: str, base: str, path: str, seconds: int, tag: str, settings: dict) -> Run:
+    command = [
+        wrk,
+        f"-t{settings['wrk_threads']}",
+        f"-c{settings['connections']}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA_SCRIPT),
+        f"{base}{path}",
+        "--",
+        path,
+        settings["token"],
+        settings["cookie"],
+        tag,
+    ]
+    before = cpu_sample()
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = cpu_sample()
+    line = next(x for x in output.splitlines() if x.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    return Run(
+        name=tag,
+        responses=raw["responses"],
+        sent=raw["sent"],
+        seconds=raw["duration_us"] / 1e6,
+        socket_errors=sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors"))
+        + raw["timeouts"],
+        statuses={int(s): n for s, n in raw["statuses"].items()},
+        p50_ms=raw["p50_us"] / 1000,
+        p90_ms=raw["p90_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000,
+        cpu=cpu_use(before, after, settings["server_pid"]),
+    )
+
+
+def drive(wrk: str, base: str, path: str, name: str, args: argparse.Namespace, settings: dict):
+    """A short unmeasured warm-up (workers import lazily), then the measured run."""
+    warmup = (
+        run_wrk(wrk, base, path, args.warmup, f"{name}-warmup", settings) if args.warmup else None
+    )
+    return warmup, run_wrk(wrk, base, path, args.duration, name, settings)
+
+
+# --- Completeness ------------------------------------------------------------------------
+
+COMPLETENESS_SQL = """
+SELECT
+  (SELECT count(*) FROM requests_app_privacyrequest),
+  (SELECT count(DISTINCT reference) FROM requests_app_privacyrequest),
+  (SELECT count(DISTINCT lower(email)) FROM requests_app_privacyrequest),
+  (SELECT count(*) FROM requests_app_privacyrequest p WHERE NOT EXISTS (
+     SELECT 1 FROM requests_app_requestevent e WHERE e.request_id = p.id AND e.kind = 'filed')),
+  (SELECT count(*) FROM requests_app_privacyrequest p WHERE NOT EXISTS (
+     SELECT 1 FROM requests_app_outboxemail o
+     WHERE o.request_id = p.id AND o.kind = 'confirm_address')),
+  (SELECT count(*) FROM bench_floor)
+"""
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def accepted(runs: list[Run | None]) -> tuple[int, int]:
+    """302 answers and requests in flight at wrk's stop, over the given runs."""
+    done = [r for r in runs if r is not None]
+    return sum(r.statuses.get(302, 0) for r in done), sum(r.in_flight for r in done)
+
+
+def completeness(dsn: str, redis_url: str, intake: list, floor: list) -> list[Check]:
+    with psycopg.connect(dsn) as conn:
+        rows, references, emails, no_event, no_email, floor_rows = conn.execute(
+            COMPLETENESS_SQL
+        ).fetchone()
+    queued = redis.Redis.from_url(redis_url).llen("celery")
+    ok_302, in_flight = accepted(intake)
+    floor_302, floor_in_flight = accepted(floor)
+    return [
+        Check(
+            "a row for every 302 of the intake",
+            ok_302 <= rows <= ok_302 + in_flight,
+            f"{rows} rows, {ok_302} answers 302, {in_flight} in flight at wrk's stop",
+        ),
+        Check("references unique", references == rows, f"{references} distinct of {rows}"),
+        Check("filings distinct", emails == rows, f"{emails} distinct e-mails of {rows}"),
+        Check("every row has its 'filed' event", no_event == 0, f"{no_event} without"),
+        Check("every row has its confirm_address e-mail", no_email == 0, f"{no_email} without"),
+        Check(
+            "a Celery message for every e-mail",
+            queued == rows,
+            f"{queued} messages in the Redis queue 'celery'",
+        ),
+        Check(
+            "a floor row for every 302 of the floor",
+            floor_302 <= floor_rows <= floor_302 + floor_in_flight,
+            f"{floor_rows} rows, {floor_302} answers 302, {floor_in_flight} in flight",
+        ),
+    ]
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def print_runs(intake: Run, floor: Run) -> None:
+    print(f"\n{'':10}{'rps':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
+    for run in (intake, floor):
+        print(
+            f"{run.name:10}{run.rps:9.1f}{run.p50_ms:9.1f}{run.p90_ms:9.1f}{run.p99_ms:9.1f}"
+            f"{run.max_ms:9.1f}{run.errors:8d}   statuses {run.statuses}"
+        )
+    print("\nCPU, in cores busy on average (machine has", os.cpu_count(), "cores):")
+    for run in (intake, floor):
+        parts = "  ".join(f"{k} {v:.2f}" for k, v in run.cpu.items())
+        per_request = run.cpu["gunicorn"] * 1000 / run.rps if run.rps else 0
+        print(f"  {run.name:8}{parts}   gunicorn CPU per request {per_request:.1f} ms")
+
+
+def targets(intake: Run, floor: Run, checks: list[Check]) -> list[Check]:
+    ratio = intake.rps / floor.rps if floor.rps else 0.0
+    return [
+        Check(
+            f"intake rps >= {TARGET_RATIO:.0%} of floor rps",
+            ratio >= TARGET_RATIO,
+            f"{intake.rps:.1f} / {floor.rps:.1f} = {ratio:.1%}",
+        ),
+        Check(
+            f"intake p99 < {TARGET_P99_MS:.0f} ms",
+            intake.p99_ms < TARGET_P99_MS,
+            f"{intake.p99_ms:.1f} ms",
+        ),
+        Check(
+            "no errors",
+            intake.errors == 0 and floor.errors == 0,
+            f"intake {intake.errors}, floor {floor.errors}",
+        ),
+        Check("every filing complete", all(c.ok for c in checks), "see checks above"),
+    ]
+
+
+def print_checks(title: str, checks: list[Check]) -> None:
+    print(f"\n{title}")
+    for check in checks:
+        print(f"  {'PASS' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+
+
+def write_json(
+    path: Path, args: argparse.Namespace, runs: list[Run], verdicts: list[Check]
+) -> None:
+    figures = {
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "runs": [{**vars(r), "rps": r.rps, "errors": r.errors} for r in runs],
+        "verdicts": [vars(c) for c in verdicts],
+    }
+    path.write_text(json.dumps(figures, indent=2))
+
+
+# --- Main --------------------------------------------------------------------------------
+
+
+def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path) -> bool:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(args, env, port, log)
+    try:
+        wait_until_serving(base)
+        cookie, token = csrf_pair(base)
+        settings = {
+            "wrk_threads": args.wrk_threads,
+            "connections": args.connections,
+            "token": token,
+            "cookie": cookie,
+            "server_pid": server.pid,
+        }
+        intake_warmup, intake = drive(wrk, base, INTAKE_PATH, "intake", args, settings)
+        floor_warmup, floor = drive(wrk, base, FLOOR_PATH, "floor", args, settings)
+    finally:
+        stop_gunicorn(server)
+    print_runs(intake, floor)
+    checks = completeness(
+        env["DATABASE_URL"], env["REDIS_URL"], [intake_warmup, intake], [floor_warmup, floor]
+    )
+    print_checks("Completeness (warm-up and measured runs):", checks)
+    verdicts = targets(intake, floor, checks)
+    print_checks("Target:", verdicts)
+    passed = all(v.ok for v in verdicts)
+    print(f"\n{'PASS' if passed else 'FAIL'}")
+    if args.json:
+        write_json(args.json, args, [intake, floor], verdicts)
+    return passed
+
+
+def main() -> None:
+    args = parse_args()
+    wrk = require_wrk()
+    env = server_env(args)
+    print(
+        f"gunicorn {args.worker_class} x{args.workers} (threads {args.threads}), "
+        f"wrk {args.connections} connections, {args.duration} s per run, warm-up {args.warmup} s"
+    )
+    recreate_database(args.database)
+    flush_redis(env["REDIS_URL"])
+    log = Path(tempfile.mkdtemp(prefix="bench-intake-")) / "gunicorn.log"
+    try:
+        prepare_database(env)
+        passed = benchmark(args, wrk, env, log)
+    finally:
+        if not args.keep:
+            drop_database(args.database)
+            flush_redis(env["REDIS_URL"])
+    print(f"gunicorn log: {log}")
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""A real Celery worker process, on Redis (CI) and on the embedded filesystem broker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from kombu import Connection
+
+from privacyportal.celery import app as celery_app
+from requests_app import tasks
+from requests_app.models import OutboxEmail
+from tests.helpers import file_request
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TEST_REDIS_DB = 13
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture(params=["redis", "filesystem"])
+def broker(request, tmp_path) -> dict[str, str]:
+    """Environment that points a worker at a broker of its own, away from any other worker."""
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("REDIS_URL is not set")
+        url = f"{REDIS_URL.rsplit('/', 1)[0]}/{TEST_REDIS_DB}"
+        with Connection(url) as conn:
+            conn.default_channel.client.flushdb()
+        return {"REDIS_URL": url}
+    return {"REDIS_URL": "", "EMBEDDED_BROKER_DIR": str(tmp_path / "broker")}
+
+
+def broker_connection(env: dict[str, str]) -> Connection:
+    if env["REDIS_URL"]:
+        return Connection(env["REDIS_URL"])
+    folder = env["EMBEDDED_BROKER_DIR"]
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Connection(
+        "filesystem://",
+        transport_options={"data_folder_in": folder, "data_folder_out": folder},
+    )
+
+
+@pytest.fixture
+def worker(broker, tmp_path):
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        **broker,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "privacyportal",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield env, mail_dir
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    print(output)
+
+
+def wait_until(condition, seconds: float = 45) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_sends_the_confirmation_email_that_the_sweep_hands_it(worker, monkeypatch):
+    env, mail_dir = worker
+    monkeypatch.setattr("requests_app.outbox.enqueue", lambda email_id: None)  # broker "down"
+    request = file_request()
+    email = OutboxEmail.objects.get()
+    celery_app.conf.task_always_eager = False  # restored by the portal_settings fixture
+
+    with broker_connection(env) as conn:
+        tasks.sweep_outbox.apply_async(connection=conn)
+
+    assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
+    sent = "".join(path.read_text() for path in mail_dir.iterdir())
+    assert f"Subject: [{request.reference}] Please confirm your e-mail address" in sent
+    assert email.message_id in sent
+    assert "/requests/verify/" in sent

@@ -1,0 +1,54 @@
+import pytest
+
+from requests_app.models import RequestEvent, Status, TransitionNotAllowed
+from tests.helpers import file_request
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_changed():
+    event = file_request().events.get()
+    event.kind = RequestEvent.Kind.WITHDRAWN
+
+    with pytest.raises(TypeError):
+        event.save()
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_deleted():
+    event = file_request().events.get()
+
+    with pytest.raises(TypeError):
+        event.delete()
+    assert RequestEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_request_cannot_be_confirmed_again():
+    request = file_request()
+    request.confirm_email()
+
+    with pytest.raises(TransitionNotAllowed):
+        request.confirm_email()
+    assert request.events.filter(kind=RequestEvent.Kind.EMAIL_CONFIRMED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_request_cannot_be_withdrawn_or_confirmed():
+    request = file_request()
+    request.withdraw()
+
+    for move in (request.withdraw, request.confirm_email):
+        with pytest.raises(TransitionNotAllowed):
+            move()
+    request.refresh_from_db()
+    assert request.status == Status.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_a_transition_checks_the_state_in_the_database_not_in_memory():
+    request = file_request()
+    stale = type(request).objects.get(pk=request.pk)
+    request.withdraw()
+
+    with pytest.raises(TransitionNotAllowed):
+        stale.confirm_email()

@@ -1,0 +1,165 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app import outbox, tasks
+from requests_app.models import OutboxEmail, PrivacyRequest
+from tests.helpers import file_request
+
+
+class BrokenBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp down")
+
+
+@pytest.fixture
+def email(db) -> OutboxEmail:
+    file_request()
+    return OutboxEmail.objects.get()
+
+
+def test_sending_marks_the_row_sent_with_its_stable_message_id(email, mailoutbox):
+    assert outbox.send(email.pk) is True
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.SENT
+    assert email.sent_at is not None
+    assert email.attempts == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == email.message_id
+    assert email.request.reference in email.subject
+
+
+def test_a_sent_email_forgets_its_links(email):
+    outbox.send(email.pk)
+
+    email.refresh_from_db()
+    assert email.context == {}
+
+
+def test_an_email_is_sent_once_even_when_its_task_runs_twice(email, mailoutbox):
+    outbox.send(email.pk)
+    outbox.send(email.pk)
+    outbox.sweep()
+
+    assert len(mailoutbox) == 1
+
+
+def test_email_has_text_and_html_and_links_to_the_site(db, mailoutbox, settings):
+    settings.SITE_URL = "https://privacy.example.com"
+    file_request()
+
+    outbox.send(OutboxEmail.objects.get().pk)
+
+    message = mailoutbox[0]
+    assert "https://privacy.example.com/requests/verify/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "https://privacy.example.com/requests/verify/" in html
+
+
+def test_a_failed_send_is_kept_for_a_retry_with_backoff(email, settings):
+    settings.EMAIL_BACKEND = "tests.requests_app.test_outbox.BrokenBackend"
+
+    assert outbox.send(email.pk) is False
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.PENDING
+    assert email.attempts == 1
+    assert "smtp down" in email.last_error
+    assert email.next_attempt_at > timezone.now()
+    assert email.context  # the links are kept until the e-mail is delivered
+
+
+def test_the_sweep_retries_after_the_backoff(email, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.requests_app.test_outbox.BrokenBackend"
+    outbox.send(email.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    assert outbox.sweep() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert outbox.sweep() == 1
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_backoff_doubles_and_is_capped():
+    delays = [outbox.retry_delay(n) for n in (1, 2, 3, 4, 20)]
+    assert delays[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert delays[4] == timedelta(hours=6)
+
+
+def test_an_email_that_keeps_failing_is_marked_failed(email, settings):
+    settings.EMAIL_BACKEND = "tests.requests_app.test_outbox.BrokenBackend"
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    for hours in range(3):
+        with time_machine.travel(timezone.now() + timedelta(hours=hours * 7)):
+            outbox.send(email.pk)
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.FAILED
+    assert email.attempts == 3
+    assert outbox.due_ids() == []
+
+
+def test_the_sweep_sends_an_email_whose_task_was_lost(email, mailoutbox):
+    """The broker was down when the filing committed: nothing was queued."""
+    assert tasks.sweep_outbox() == 1
+
+    assert len(mailoutbox) == 1
+
+
+def test_a_sender_that_died_mid_send_is_replaced_after_its_lease(email, mailoutbox):
+    assert outbox.claim(email.pk)  # the worker claimed it, then was killed
+
+    assert outbox.sweep() == 0
+    with time_machine.travel(timezone.now() + outbox.SEND_LEASE + timedelta(seconds=1)):
+        assert outbox.sweep() == 1
+
+    assert len(mailoutbox) == 1
+    email.refresh_from_db()
+    assert email.attempts == 2
+
+
+def test_email_is_queued_only_after_commit(db, monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr("requests_app.outbox.enqueue", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        file_request()
+        assert queued == []
+
+    assert len(callbacks) == 1
+    assert queued == [OutboxEmail.objects.get().pk]
+
+
+def test_a_rolled_back_filing_sends_nothing(transactional_db, mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        file_request()
+        raise RuntimeError("the filing fails after the e-mail was written")
+
+    assert PrivacyRequest.objects.count() == 0
+    assert OutboxEmail.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_a_broker_outage_leaves_the_email_for_the_sweep(email, monkeypatch, mailoutbox):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("requests_app.tasks.send_email.delay", broker_down)
+    outbox.enqueue(email.pk)
+    assert mailoutbox == []
+
+    monkeypatch.undo()
+    outbox.sweep()
+    assert len(mailoutbox) == 1
