@@ -187,6 +187,22 @@ DEADLINE_PROMISED_DAYS = env.int("DEADLINE_PROMISED_DAYS", default=None)
 # Whose public holidays move a due date: empty for the requester's country, or a country code.
 DEADLINE_HOLIDAY_COUNTRY = env.str("DEADLINE_HOLIDAY_COUNTRY", default="")
 
+# Pauses: in the EU/EEA, Switzerland and elsewhere the law names none, so by default the
+# clock runs on while the portal waits for the requester; true moves the due date by each wait.
+DEADLINE_PAUSES = env.bool("DEADLINE_PAUSES", default=False)
+# A request whose address is not confirmed in this many days lapses.
+LAPSE_DAYS = env.int("LAPSE_DAYS", default=14)
+
+# The reminder ladder (RULES.md section 3).
+REMINDER_CONFIRM_DAYS = env.list("REMINDER_CONFIRM_DAYS", cast=int, default=[2, 7])
+REMINDER_WAITING_DAYS = env.list("REMINDER_WAITING_DAYS", cast=int, default=[7, 14])
+REMINDER_DUE_BEFORE_DAYS = env.list("REMINDER_DUE_BEFORE_DAYS", cast=int, default=[7, 2])
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
+REMINDER_EXTENSION_BEFORE_DAYS = env.int("REMINDER_EXTENSION_BEFORE_DAYS", default=5)
+REMINDER_LATE_NOTICE_AFTER_DAYS = env.int("REMINDER_LATE_NOTICE_AFTER_DAYS", default=1)
+# Reminders tied to a date go out from this hour of that day, in the organisation's zone.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
+
 # Links sent by e-mail
 VERIFY_LINK_HOURS = env.int("VERIFY_LINK_HOURS", default=72)
 
@@ -238,6 +254,15 @@ LOGGING = {
 }
 
 # The periodic sweeps (static schedule, UTC), run by the one beat.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
+REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "requests_app.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {
+        "task": "requests_app.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    "sweep-reminders": {
+        "task": "requests_app.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_SECONDS,
+    },
 }

@@ -147,3 +147,101 @@ def _days(count: int) -> datetime.timedelta:
     if count < 1:
         raise ValueError(f"A period must be at least one day, got {count}.")
     return datetime.timedelta(days=count)
+
+
+# Waits for the requester and extensions (RULES.md section 2).
+
+EMAIL = "email"
+IDENTITY = "identity"
+FEE = "fee"
+CLARIFICATION = "clarification"
+EXTENSION_MONTHS = 3
+EXTENSION_MAX_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A span in which the request waited for the requester; `ended_on` None while open."""
+
+    reason: str
+    started_on: datetime.date
+    ended_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The due date as it stands after waits and an extension, and how it got there."""
+
+    due_on: datetime.date
+    rule: str
+    started_on: datetime.date
+    paused_days: int = 0
+    # A wait that stops the clock is open: the date moves again when it ends.
+    stopped: bool = False
+
+
+def extends_by_months(country: str) -> bool:
+    """EU/EEA and UK extensions run three months from receipt; elsewhere a date is announced."""
+    return country.upper() in EEA_COUNTRIES | {UNITED_KINGDOM}
+
+
+def _restarts(wait: Wait, country: str) -> bool:
+    # UK GDPR Art. 12A: identity information (or a fee) asked for restarts the month.
+    return country == UNITED_KINGDOM and wait.reason in {IDENTITY, FEE}
+
+
+def _stops(wait: Wait, request_type: str, country: str, pauses: bool) -> bool:
+    if wait.reason == EMAIL:
+        return False  # confirming the address never moves the due date
+    if country == UNITED_KINGDOM:
+        return wait.reason == CLARIFICATION and request_type == "access"
+    return pauses
+
+
+def current_due(
+    received_on: datetime.date,
+    request_type: str,
+    country: str,
+    *,
+    waits: tuple[Wait, ...] | list[Wait] = (),
+    extended: bool = False,
+    extended_to: datetime.date | None = None,
+    pauses: bool = False,
+    default_days: int = 30,
+    complaint_days: int = 45,
+    promised_days: int | None = None,
+    holiday_country: str | None = None,
+) -> Clock:
+    """The due date after the waits and an extension a request went through.
+
+    A UK identity or fee wait begins the month again on the day the answer arrived; a wait
+    that stops the clock (UK clarification of an access request, or any wait when the
+    organisation turns `pauses` on) moves the date by its calendar days once it ended.
+    An extension runs three months from the (re)start in the EU/EEA and UK, or to the
+    announced `extended_to` elsewhere. A complaint's 45 days never move.
+    """
+    country = country.upper()
+    periods = {
+        "default_days": default_days,
+        "complaint_days": complaint_days,
+        "promised_days": promised_days,
+        "holiday_country": holiday_country,
+    }
+    if request_type == COMPLAINT:
+        deadline = answer_due(received_on, request_type, country, **periods)
+        return Clock(deadline.due_on, deadline.rule, received_on)
+    start = max(
+        [received_on]
+        + [w.ended_on for w in waits if w.ended_on is not None and _restarts(w, country)]
+    )
+    deadline = answer_due(start, request_type, country, **periods)
+    if extended and extends_by_months(country):
+        deadline = Deadline(add_month(start, EXTENSION_MONTHS), f"{deadline.rule}_extended")
+    elif extended and extended_to is not None:
+        deadline = Deadline(extended_to, "extended")
+    stopping = [w for w in waits if _stops(w, request_type, country, pauses)]
+    paused = sum((w.ended_on - w.started_on).days for w in stopping if w.ended_on is not None)
+    due_on = deadline.due_on + datetime.timedelta(days=paused)
+    due_on = next_working_day(due_on, holiday_country or country)
+    stopped = any(w.ended_on is None and (_restarts(w, country) or w in stopping) for w in waits)
+    return Clock(due_on, deadline.rule, start, paused, stopped)

@@ -5,11 +5,13 @@ E-mails carry the reference and links to SITE_URL, never the content of an answe
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.urls import reverse
 
-from requests_app.models import OutboxEmail, PrivacyRequest
-from requests_app.outbox import queue_email
+from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, Reminder
+from requests_app.outbox import build_email, queue_email
 
 
 def absolute(path: str) -> str:
@@ -43,10 +45,9 @@ def acknowledgement(request: PrivacyRequest, token: str) -> OutboxEmail:
     )
 
 
-def requester_new_message(request: PrivacyRequest, token: str) -> OutboxEmail:
-    return queue_email(
-        "team_message", request.email, {"status_url": status_url(token)}, request=request
-    )
+def to_requester(template: str, request: PrivacyRequest, token: str) -> OutboxEmail:
+    """A notice that something waits on the status page; the e-mail holds only the link."""
+    return queue_email(template, request.email, {"status_url": status_url(token)}, request=request)
 
 
 def lost_links(address: str, language: str, links: list[tuple]) -> OutboxEmail:
@@ -80,6 +81,30 @@ def _to_officer(template: str, request: PrivacyRequest) -> OutboxEmail:
         template,
         settings.PRIVACY_OFFICER_EMAIL,
         {"admin_url": admin_url(request)},
+        request=request,
+        language=settings.LANGUAGE_CODE,
+    )
+
+
+def requester_reminder(request: PrivacyRequest, kind: str, deadline: date) -> OutboxEmail:
+    """Unsaved: the sweep writes a batch at once. Each carries a fresh private link."""
+    if kind == Reminder.Kind.CONFIRM_EMAIL:
+        token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
+        context = {"verify_url": verify_url(token), "hours": settings.VERIFY_LINK_HOURS}
+    elif kind == Reminder.Kind.LAPSED:
+        context = {"new_url": absolute(reverse("requests:new"))}
+    else:
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        context = {"status_url": status_url(token)}
+    return build_email(f"reminder_{kind}", request.email, context, request=request)
+
+
+def officer_reminder(request: PrivacyRequest, kind: str, deadline: date, to: str) -> OutboxEmail:
+    """Unsaved. The reference, the dates and an admin link: no personal data."""
+    return build_email(
+        "officer_reminder",
+        to,
+        {"reminder": kind, "deadline": deadline.isoformat(), "admin_url": admin_url(request)},
         request=request,
         language=settings.LANGUAGE_CODE,
     )

@@ -7,7 +7,7 @@ import hmac
 import secrets
 import uuid
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -35,10 +36,27 @@ class RequestType(models.TextChoices):
 class Status(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Waiting for the e-mail address to be confirmed")
     NEW = "new", _("Received")
+    WAITING = "waiting", _("Waiting for information from the requester")
+    ANSWERED = "answered", _("Answered")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Lapsed: the e-mail address was never confirmed")
 
 
-OPEN_STATUSES = frozenset({Status.UNCONFIRMED, Status.NEW})
+OPEN_STATUSES = frozenset({Status.UNCONFIRMED, Status.NEW, Status.WAITING})
+# Confirmed and not yet answered: the organisation owes an answer.
+PENDING_ANSWER = frozenset({Status.NEW, Status.WAITING})
+
+
+class WaitReason(models.TextChoices):
+    EMAIL = deadlines.EMAIL, _("confirmation of the e-mail address")
+    IDENTITY = deadlines.IDENTITY, _("information to confirm the requester's identity")
+    FEE = deadlines.FEE, _("a fee")
+    CLARIFICATION = deadlines.CLARIFICATION, _("a clarification of the request")
+
+
+class ExtensionNotAllowed(Exception):
+    """An extension the rules do not allow; the message says why."""
+
 
 DUE_RULE_LABELS = {
     "gdpr_month": _("one month (GDPR Art. 12(3))"),
@@ -48,6 +66,9 @@ DUE_RULE_LABELS = {
     "dpf_complaint_45_days": _("45 days for a complaint (DPF Supplemental Principle 11)"),
     "complaint_days": _("the organisation's time limit for a complaint"),
     "promise": _("the shorter time the organisation promises"),
+    "gdpr_month_extended": _("three months, extended (GDPR Art. 12(3))"),
+    "uk_gdpr_month_extended": _("three months, extended (UK GDPR Art. 12(3))"),
+    "extended": _("the later date the organisation announced"),
 }
 
 
@@ -101,7 +122,23 @@ class PrivacyRequest(models.Model):
     due_on = models.DateField(_("answer due"))
     due_rule = models.CharField(_("rule that set the due date"), max_length=40)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The clock (RULES.md section 2): what the due date and the reminder sweep need.
+    clock_stopped = models.BooleanField(_("clock stopped"), default=False, editable=False)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assignee"),
+    )
     # Kept for abuse handling only (the privacy notice names the IP address as collected).
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # Makes a form posted twice one request: a hash of the form instance and its content.
@@ -116,6 +153,11 @@ class PrivacyRequest(models.Model):
             models.Index(Lower("email"), name="request_email_ci_idx"),
             models.Index(fields=["status", "due_on"], name="request_status_due_idx"),
             models.Index(fields=["received_at"], name="request_received_idx"),
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=models.Q(next_reminder_at__isnull=False),
+                name="request_next_reminder_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,14 +171,27 @@ class PrivacyRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def awaits_answer(self) -> bool:
+        return self.status in PENDING_ANSWER
+
     @staticmethod
-    def deadline_for(received_at: datetime, request_type: str, country: str) -> deadlines.Deadline:
-        """The due date of an answer under RULES.md section 2, from the organisation's settings."""
-        zone = zoneinfo.ZoneInfo(settings.ORGANISATION_TIME_ZONE)
-        return deadlines.answer_due(
-            received_at.astimezone(zone).date(),
-            request_type,
-            country,
+    def local_date(moment: datetime) -> date:
+        """The calendar day of `moment` in the organisation's time zone."""
+        return moment.astimezone(zoneinfo.ZoneInfo(settings.ORGANISATION_TIME_ZONE)).date()
+
+    def clock(self, waits: list[deadlines.Wait] | None = None) -> deadlines.Clock:
+        """The due date recomputed from receipt, the waits and the extension (RULES.md 2)."""
+        if waits is None:
+            waits = [wait.span() for wait in self.waits.all()]
+        return deadlines.current_due(
+            self.local_date(self.received_at),
+            self.request_type,
+            str(self.country),
+            waits=waits,
+            extended=self.extended_at is not None,
+            extended_to=self.extended_to,
+            pauses=settings.DEADLINE_PAUSES,
             default_days=settings.DEADLINE_DEFAULT_DAYS,
             complaint_days=settings.DEADLINE_COMPLAINT_DAYS,
             promised_days=settings.DEADLINE_PROMISED_DAYS,
@@ -144,33 +199,168 @@ class PrivacyRequest(models.Model):
         )
 
     def set_deadline(self) -> None:
-        deadline = self.deadline_for(self.received_at, self.request_type, str(self.country))
-        self.due_on, self.due_rule = deadline.due_on, deadline.rule
+        """The due date of a request that has just been received."""
+        clock = self.clock(waits=[])
+        self.due_on, self.due_rule = clock.due_on, clock.rule
 
-    def _locked(self) -> PrivacyRequest:
-        return PrivacyRequest.objects.select_for_update().get(pk=self.pk)
+    def _recompute_due(self) -> list[str]:
+        """Recompute after a wait or an extension; record it when the date moves."""
+        before = self.due_on
+        clock = self.clock()
+        self.due_on, self.due_rule, self.clock_stopped = clock.due_on, clock.rule, clock.stopped
+        if before != self.due_on:
+            self.record(
+                RequestEvent.Kind.DUE_DATE_MOVED,
+                data={
+                    "from": before.isoformat(),
+                    "to": self.due_on.isoformat(),
+                    "rule": clock.rule,
+                },
+            )
+        return ["due_on", "due_rule", "clock_stopped"]
 
-    def _move(self, allowed_from: set[str], to: str, **fields: Any) -> None:
-        """Lock the row, check the move, save the new state. Call inside a transaction."""
-        current = self._locked()
+    def _check(self, allowed_from: frozenset[str] | set[str], to: str) -> None:
+        """Lock the row and check the move from the state in the database, not in memory."""
+        current = PrivacyRequest.objects.select_for_update().get(pk=self.pk)
         if current.status not in allowed_from:
             raise TransitionNotAllowed(
                 f"{self.reference}: cannot go from {current.status!r} to {to!r}"
             )
         self.status = to
-        for name, value in fields.items():
-            setattr(self, name, value)
+
+    def _save(self, *fields: str) -> None:
         self.save(update_fields=["status", "updated_at", *fields])
 
     def confirm_email(self) -> None:
         with transaction.atomic():
-            self._move({Status.UNCONFIRMED}, Status.NEW, email_confirmed_at=timezone.now())
+            self._check({Status.UNCONFIRMED}, Status.NEW)
+            self.email_confirmed_at = timezone.now()
+            self.waits.filter(reason=WaitReason.EMAIL, ended_at__isnull=True).update(
+                ended_at=self.email_confirmed_at
+            )
+            # The officer hears of the new request from the next sweep.
+            self.next_reminder_at = self.email_confirmed_at
+            self._save("email_confirmed_at", "next_reminder_at")
             self.record(RequestEvent.Kind.EMAIL_CONFIRMED, actor=RequestEvent.Actor.REQUESTER)
+
+    def ask_requester(self, reason: str, staff_user: Any = None) -> Wait:
+        """Wait for identity information, a fee or a clarification the officer asked for."""
+        if reason == WaitReason.EMAIL:
+            raise ValueError("The e-mail confirmation wait starts only on filing.")
+        with transaction.atomic():
+            self._check({Status.NEW}, Status.WAITING)
+            wait = Wait.objects.create(request=self, reason=reason, staff_user=staff_user)
+            self.waiting_since = wait.started_at
+            self.next_reminder_at = wait.started_at
+            self._save("waiting_since", "next_reminder_at", *self._recompute_due())
+            self.record(
+                RequestEvent.Kind.WAIT_STARTED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"reason": reason},
+            )
+        return wait
+
+    def end_wait(self) -> Wait:
+        """The requester answered what the officer asked: the clock goes on."""
+        with transaction.atomic():
+            self._check({Status.WAITING}, Status.NEW)
+            wait = self.waits.select_for_update().get(ended_at__isnull=True)
+            wait.ended_at = timezone.now()
+            wait.save(update_fields=["ended_at"])
+            self.waiting_since = None
+            self.next_reminder_at = wait.ended_at
+            self._save("waiting_since", "next_reminder_at", *self._recompute_due())
+            self.record(
+                RequestEvent.Kind.WAIT_ENDED,
+                actor=RequestEvent.Actor.REQUESTER,
+                data={"reason": wait.reason},
+            )
+        return wait
+
+    def extension_refusal(self, extended_to: date | None, today: date) -> str | None:
+        """Why this request may not be extended now, or None when it may."""
+        if self.request_type == RequestType.COMPLAINT:
+            return gettext("A complaint has 45 days and no extension.")
+        if self.extended_at is not None:
+            return gettext("This request was extended already: an extension is possible once.")
+        if self.status not in PENDING_ANSWER:
+            return gettext("Only a confirmed request that awaits its answer can be extended.")
+        if today > self.due_on:
+            return gettext(
+                "An extension must be announced before the answer is due (%(date)s)."
+            ) % {"date": self.due_on.isoformat()}
+        if deadlines.extends_by_months(str(self.country)):
+            return None
+        latest = self.due_on + timedelta(days=deadlines.EXTENSION_MAX_DAYS)
+        if extended_to is None:
+            return gettext("Give the date by which the answer will come.")
+        if not self.due_on < extended_to <= latest:
+            return gettext(
+                "The new date must be after %(due)s and at most 60 days later (%(latest)s)."
+            ) % {"due": self.due_on.isoformat(), "latest": latest.isoformat()}
+        return None
+
+    def extend(self, reason: str, staff_user: Any = None, extended_to: date | None = None) -> None:
+        """Extend once, with a reason, while it may still be announced (RULES.md 2)."""
+        if not reason.strip():
+            raise ExtensionNotAllowed(gettext("Give the reason for the extension."))
+        with transaction.atomic():
+            self._check(PENDING_ANSWER, self.status)
+            refusal = self.extension_refusal(extended_to, self.local_date(timezone.now()))
+            if refusal:
+                raise ExtensionNotAllowed(refusal)
+            self.extended_at = timezone.now()
+            self.extension_reason = reason.strip()
+            self.extended_to = (
+                None if deadlines.extends_by_months(str(self.country)) else extended_to
+            )
+            self.next_reminder_at = self.extended_at
+            fields = self._recompute_due()
+            self._save(
+                "extended_at", "extension_reason", "extended_to", "next_reminder_at", *fields
+            )
+            self.record(
+                RequestEvent.Kind.EXTENDED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"reason": self.extension_reason, "due_on": self.due_on.isoformat()},
+            )
+
+    def answer(self, staff_user: Any = None) -> None:
+        """The final answer was given: the officer's reminders stop."""
+        with transaction.atomic():
+            self._check(PENDING_ANSWER, Status.ANSWERED)
+            self._close_waits()
+            self.answered_at = timezone.now()
+            self.next_reminder_at = None
+            self._save("answered_at", "waiting_since", "next_reminder_at")
+            self.record(
+                RequestEvent.Kind.ANSWERED, actor=RequestEvent.Actor.STAFF, staff_user=staff_user
+            )
 
     def withdraw(self) -> None:
         with transaction.atomic():
-            self._move(OPEN_STATUSES, Status.WITHDRAWN, closed_at=timezone.now())
+            self._check(OPEN_STATUSES, Status.WITHDRAWN)
+            self._close_waits()
+            self.closed_at = timezone.now()
+            self.next_reminder_at = None
+            self._save("closed_at", "waiting_since", "next_reminder_at")
             self.record(RequestEvent.Kind.WITHDRAWN, actor=RequestEvent.Actor.REQUESTER)
+
+    def lapse(self) -> None:
+        """The address was never confirmed: nothing else of the request is processed."""
+        with transaction.atomic():
+            self._check({Status.UNCONFIRMED}, Status.LAPSED)
+            self._close_waits()
+            self.closed_at = timezone.now()
+            self.next_reminder_at = None
+            self._save("closed_at", "waiting_since", "next_reminder_at")
+            self.record(RequestEvent.Kind.LAPSED)
+
+    def _close_waits(self) -> None:
+        self.waits.filter(ended_at__isnull=True).update(ended_at=timezone.now())
+        self.waiting_since = None
 
     def record(
         self,
@@ -185,6 +375,74 @@ class PrivacyRequest(models.Model):
         )
 
 
+class Wait(models.Model):
+    """A span in which the request waits for the requester (RULES.md section 2)."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="waits")
+    reason = models.CharField(_("waiting for"), max_length=20, choices=WaitReason.choices)
+    started_at = models.DateTimeField(_("since"), default=timezone.now)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("wait for the requester")
+        verbose_name_plural = _("waits for the requester")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_wait_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.reason}"
+
+    def span(self) -> deadlines.Wait:
+        return deadlines.Wait(
+            self.reason,
+            PrivacyRequest.local_date(self.started_at),
+            PrivacyRequest.local_date(self.ended_at) if self.ended_at else None,
+        )
+
+
+class Reminder(models.Model):
+    """A reminder that was sent: one per request, kind and deadline, never twice."""
+
+    class Kind(models.TextChoices):
+        CONFIRM_EMAIL = "confirm_email", _("requester: please confirm the e-mail address")
+        WAITING = "waiting", _("requester: we wait for your answer")
+        LATE = "late", _("requester: the answer is late")
+        LAPSED = "lapsed", _("requester: the request lapsed")
+        NEW_REQUEST = "new_request", _("officer: a new confirmed request")
+        DUE_SOON = "due_soon", _("officer: the answer is due soon")
+        DUE_TODAY = "due_today", _("officer: the answer is due today")
+        OVERDUE = "overdue", _("officer: the answer is overdue")
+        EXTENSION_DEADLINE = "extension_deadline", _("officer: last days to announce an extension")
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # The day the reminder is for: with the kind, what makes it the same reminder.
+    deadline = models.DateField(_("for the day"))
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "deadline"], name="one_reminder_per_kind_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.kind} {self.deadline}"
+
+
 class RequestEvent(models.Model):
     """What happened to a request: append-only, never edited or deleted."""
 
@@ -195,6 +453,13 @@ class RequestEvent(models.Model):
         MESSAGE_FROM_TEAM = "message_from_team", _("Message from the privacy team")
         LINKS_SENT = "links_sent", _("New private links sent by e-mail")
         WITHDRAWN = "withdrawn", _("Request withdrawn by the requester")
+        WAIT_STARTED = "wait_started", _("The privacy team asked the requester for information")
+        WAIT_ENDED = "wait_ended", _("The requester answered")
+        EXTENDED = "extended", _("Time to answer extended")
+        DUE_DATE_MOVED = "due_date_moved", _("Due date moved")
+        ANSWERED = "answered", _("Answered")
+        LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
+        REMINDER_SENT = "reminder_sent", _("Reminder sent")
 
     class Actor(models.TextChoices):
         REQUESTER = "requester", _("requester")
@@ -308,6 +573,12 @@ class AccessLink(models.Model):
         return spent == 1
 
 
+def new_message_id() -> str:
+    """Fixed when the row is written, so that a repeated send is recognisably the same mail."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return make_msgid(idstring=uuid.uuid4().hex, domain=domain)
+
+
 class OutboxEmail(models.Model):
     """An e-mail written in the transaction that caused it, sent afterwards by Celery."""
 
@@ -327,7 +598,9 @@ class OutboxEmail(models.Model):
     # emptied once the e-mail was sent, and the body is rendered only when sending.
     context = models.JSONField(default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    message_id = models.CharField(
+        max_length=200, unique=True, editable=False, default=new_message_id
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -352,9 +625,3 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.message_id:
-            domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-            self.message_id = make_msgid(idstring=uuid.uuid4().hex, domain=domain)
-        super().save(*args, **kwargs)

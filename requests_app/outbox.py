@@ -27,7 +27,7 @@ SEND_LEASE = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
 
-def queue_email(
+def build_email(
     template: str,
     to: str,
     context: dict,
@@ -35,18 +35,31 @@ def queue_email(
     request: PrivacyRequest | None = None,
     language: str | None = None,
 ) -> OutboxEmail:
-    """Write the outbox row in the caller's transaction; it is rendered and sent after commit.
+    """An unsaved outbox row; `context` must be JSON (plain values, links).
 
-    `context` must be JSON: plain values, links. The request itself is read when sending.
+    The request itself is read when sending, so the e-mail shows it as it is then.
     """
-    email = OutboxEmail.objects.create(
+    return OutboxEmail(
         request=request,
         kind=template,
         to=to,
         language=language or (request.language if request else settings.LANGUAGE_CODE),
         context=context,
     )
-    transaction.on_commit(lambda: enqueue(email.pk))
+
+
+def queue_all(emails: list[OutboxEmail]) -> list[OutboxEmail]:
+    """Write the rows in the caller's transaction; they are sent once it commits."""
+    if not emails:
+        return emails
+    saved = OutboxEmail.objects.bulk_create(emails)
+    ids = [email.pk for email in saved]
+    transaction.on_commit(lambda: enqueue_all(ids))
+    return saved
+
+
+def queue_email(template: str, to: str, context: dict, **kwargs) -> OutboxEmail:
+    (email,) = queue_all([build_email(template, to, context, **kwargs)])
     return email
 
 
@@ -72,6 +85,11 @@ def render(email: OutboxEmail) -> Rendered:
             text=render_to_string(f"emails/{email.kind}.txt", context),
             html=render_to_string(f"emails/{email.kind}.html", context),
         )
+
+
+def enqueue_all(email_ids: list[int]) -> None:
+    for email_id in email_ids:
+        enqueue(email_id)
 
 
 def enqueue(email_id: int) -> None:
@@ -157,6 +175,5 @@ def due_ids(limit: int = SWEEP_BATCH) -> list[int]:
 def sweep() -> int:
     """Queue every row that is due; returns how many were queued."""
     ids = due_ids()
-    for email_id in ids:
-        enqueue(email_id)
+    enqueue_all(ids)
     return len(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +18,8 @@ from requests_app.models import (
     RequestEvent,
     Status,
     TransitionNotAllowed,
+    Wait,
+    WaitReason,
 )
 
 
@@ -53,7 +56,11 @@ def file_request(
     try:
         with transaction.atomic():
             request.reference = ReferenceCounter.next_reference(request.received_at.year)
+            request.next_reminder_at = request.received_at
             request.save()
+            Wait.objects.create(
+                request=request, reason=WaitReason.EMAIL, started_at=request.received_at
+            )
             request.record(
                 RequestEvent.Kind.FILED,
                 actor=RequestEvent.Actor.REQUESTER,
@@ -91,6 +98,8 @@ def post_requester_message(request: PrivacyRequest, body: str) -> Message:
     if not request.is_open:
         raise TransitionNotAllowed(f"{request.reference} is closed: it takes no messages")
     with transaction.atomic():
+        if request.status == Status.WAITING:
+            request.end_wait()
         message = Message.objects.create(
             request=request, author=Message.Author.REQUESTER, body=body
         )
@@ -104,7 +113,10 @@ def post_requester_message(request: PrivacyRequest, body: str) -> Message:
     return message
 
 
-def post_team_message(request: PrivacyRequest, body: str, staff_user: Any) -> Message:
+def post_team_message(
+    request: PrivacyRequest, body: str, staff_user: Any, template: str = "team_message"
+) -> Message:
+    """A message from the privacy team; the requester is told by e-mail with a fresh link."""
     with transaction.atomic():
         message = Message.objects.create(
             request=request, author=Message.Author.TEAM, body=body, staff_user=staff_user
@@ -117,8 +129,33 @@ def post_team_message(request: PrivacyRequest, body: str, staff_user: Any) -> Me
         )
         PrivacyRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
-        emails.requester_new_message(request, token)
+        emails.to_requester(template, request, token)
     return message
+
+
+def ask_requester(request: PrivacyRequest, reason: str, question: str, staff_user: Any) -> Wait:
+    """Ask for identity information, a fee or a clarification: the question is a message."""
+    with transaction.atomic():
+        wait = request.ask_requester(reason, staff_user)
+        post_team_message(request, question, staff_user, template="asked")
+    return wait
+
+
+def extend(
+    request: PrivacyRequest, reason: str, staff_user: Any, extended_to: date | None = None
+) -> None:
+    """Extend the time to answer; the requester is told the reason and the new date."""
+    with transaction.atomic():
+        request.extend(reason, staff_user, extended_to)
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        emails.to_requester("extended", request, token)
+
+
+def answer(request: PrivacyRequest, body: str, staff_user: Any) -> Message:
+    """The final answer, as a message on the status page; reminders to the officer stop."""
+    with transaction.atomic():
+        request.answer(staff_user)
+        return post_team_message(request, body, staff_user, template="answered")
 
 
 def withdraw(request: PrivacyRequest) -> None:

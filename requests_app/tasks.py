@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from requests_app import outbox, services
+from requests_app import outbox, reminders, services
 
 
 @shared_task(ignore_result=True)
@@ -18,3 +18,8 @@ def sweep_outbox() -> int:
 @shared_task(ignore_result=True)
 def send_lost_links(email: str) -> int:
     return services.send_lost_links(email)
+
+
+@shared_task(ignore_result=True)
+def sweep_reminders() -> int:
+    return len(reminders.sweep())

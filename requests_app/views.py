@@ -124,6 +124,7 @@ def render_status(
             "privacy_request": privacy_request,
             "token": request.resolver_match.kwargs["token"],
             "events": privacy_request.events.all(),
+            "waits": privacy_request.waits.all(),
             "messages": privacy_request.messages.all(),
             "message_form": message_form or MessageForm(),
             "author": Message.Author,

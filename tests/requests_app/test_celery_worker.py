@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from kombu import Connection
 
 from privacyportal.celery import app as celery_app
 from requests_app import tasks
-from requests_app.models import OutboxEmail
+from requests_app.models import OutboxEmail, Reminder
 from tests.helpers import file_request
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -54,8 +55,9 @@ def broker_connection(env: dict[str, str]) -> Connection:
     )
 
 
-@pytest.fixture
-def worker(broker, tmp_path):
+@contextmanager
+def celery_worker(broker: dict[str, str], tmp_path: Path, *, beat: bool):
+    """A worker process (with beat if asked) on `broker`, the test database and file mail."""
     mail_dir = tmp_path / "mail"
     env = {
         **os.environ,
@@ -63,36 +65,47 @@ def worker(broker, tmp_path):
         "DATABASE_URL": database_url(),
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "REMINDER_SWEEP_SECONDS": "1",
+        "OUTBOX_SWEEP_SECONDS": "1",
     }
+    command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
+    command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
+    if beat:
+        command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "privacyportal",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "INFO",
-        ],
+        command,
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield env, mail_dir
-    process.terminate()
     try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    print(output)
+        yield env, mail_dir
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output)
+
+
+@pytest.fixture
+def worker(broker, tmp_path):
+    with celery_worker(broker, tmp_path, beat=False) as running:
+        yield running
+
+
+@pytest.fixture
+def worker_with_beat(broker, tmp_path):
+    with celery_worker(broker, tmp_path, beat=True) as running:
+        yield running
+
+
+def sent_mail(mail_dir: Path) -> str:
+    return "".join(path.read_text() for path in mail_dir.iterdir()) if mail_dir.exists() else ""
 
 
 def wait_until(condition, seconds: float = 45) -> bool:
@@ -117,7 +130,26 @@ def test_a_worker_sends_the_confirmation_email_that_the_sweep_hands_it(worker, m
         tasks.sweep_outbox.apply_async(connection=conn)
 
     assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
-    sent = "".join(path.read_text() for path in mail_dir.iterdir())
+    sent = sent_mail(mail_dir)
     assert f"Subject: [{request.reference}] Please confirm your e-mail address" in sent
     assert email.message_id in sent
     assert "/requests/verify/" in sent
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_beat_and_worker_send_the_officer_a_reminder_of_a_new_request(
+    worker_with_beat, monkeypatch
+):
+    _env, mail_dir = worker_with_beat
+    monkeypatch.setattr("requests_app.outbox.enqueue", lambda email_id: None)
+    request = file_request()
+    request.confirm_email()
+
+    def officer_mail() -> str:
+        sent = sent_mail(mail_dir)
+        return sent if f"Subject: [{request.reference}] New request" in sent else ""
+
+    assert wait_until(officer_mail)
+    assert "To: privacy-officer@localhost" in officer_mail()
+    assert Reminder.objects.filter(request=request, kind="new_request").count() == 1

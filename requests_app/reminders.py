@@ -1,0 +1,202 @@
+"""The reminder ladder (RULES.md section 3) and the one sweep that sends it.
+
+Each request stores `next_reminder_at`. The sweep claims the rows whose time has come
+with SELECT … FOR UPDATE SKIP LOCKED, so that sweeps on several workers never take the
+same row; it records each reminder as a row unique on (request, kind, deadline), writes
+its e-mails to the outbox in the same transaction, and moves the time on.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app import emails, outbox
+from requests_app.models import (
+    PENDING_ANSWER,
+    OutboxEmail,
+    PrivacyRequest,
+    Reminder,
+    RequestEvent,
+    RequestType,
+    Status,
+)
+
+Kind = Reminder.Kind
+REQUESTER_KINDS = frozenset({Kind.CONFIRM_EMAIL, Kind.WAITING, Kind.LATE, Kind.LAPSED})
+SWEEP_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of the ladder: what to send, for which day, from when."""
+
+    kind: str
+    deadline: date
+    at: datetime
+    # Of the steps of one family that are due, only the latest is sent: after an outage
+    # the officer gets "overdue", not also the "due in 7 days" it replaces.
+    family: str
+
+
+@dataclass(frozen=True)
+class Queued:
+    reference: str
+    kind: str
+    recipient: str
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.kind} {self.recipient}"
+
+
+def at_reminder_hour(day: date) -> datetime:
+    zone = zoneinfo.ZoneInfo(settings.ORGANISATION_TIME_ZONE)
+    return datetime.combine(day, time(settings.REMINDER_HOUR), tzinfo=zone)
+
+
+def after(moment: datetime, days: int, kind: str, family: str) -> Step:
+    at = moment + timedelta(days=days)
+    return Step(kind, PrivacyRequest.local_date(at), at, family)
+
+
+def on_day(day: date, kind: str, family: str) -> Step:
+    return Step(kind, day, at_reminder_hour(day), family)
+
+
+def ladder(request: PrivacyRequest, now: datetime) -> list[Step]:
+    """Every step that applies to the request in its present state, past and next."""
+    if request.status == Status.UNCONFIRMED:
+        return [
+            *(
+                after(request.received_at, days, Kind.CONFIRM_EMAIL, "confirm")
+                for days in settings.REMINDER_CONFIRM_DAYS
+            ),
+            after(request.received_at, settings.LAPSE_DAYS, Kind.LAPSED, "lapse"),
+        ]
+    if request.status not in PENDING_ANSWER:
+        return []
+    steps = []
+    if request.email_confirmed_at:
+        steps.append(after(request.email_confirmed_at, 0, Kind.NEW_REQUEST, "new"))
+    if request.status == Status.WAITING and request.waiting_since:
+        steps += [
+            after(request.waiting_since, days, Kind.WAITING, "waiting")
+            for days in settings.REMINDER_WAITING_DAYS
+        ]
+    if not request.clock_stopped:
+        steps += due_date_steps(request, now)
+    return steps
+
+
+def due_date_steps(request: PrivacyRequest, now: datetime) -> list[Step]:
+    due = request.due_on
+    steps = [
+        *(
+            on_day(due - timedelta(days=d), Kind.DUE_SOON, "due")
+            for d in settings.REMINDER_DUE_BEFORE_DAYS
+        ),
+        on_day(due, Kind.DUE_TODAY, "due"),
+        *overdue_steps(due, now),
+        on_day(due + timedelta(days=settings.REMINDER_LATE_NOTICE_AFTER_DAYS), Kind.LATE, "late"),
+    ]
+    if request.request_type != RequestType.COMPLAINT and request.extended_at is None:
+        # The last day to announce an extension is the day the answer is due.
+        days_before = timedelta(days=settings.REMINDER_EXTENSION_BEFORE_DAYS)
+        steps.append(on_day(due - days_before, Kind.EXTENSION_DEADLINE, "extension"))
+    return steps
+
+
+def overdue_steps(due: date, now: datetime) -> Iterator[Step]:
+    """Every N days after the due day: the ones past, and the next one."""
+    every = timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS)
+    day = due + every
+    while True:
+        step = on_day(day, Kind.OVERDUE, "due")
+        yield step
+        if step.at > now:
+            return
+        day += every
+
+
+def plan(request: PrivacyRequest, now: datetime) -> tuple[list[Step], datetime | None]:
+    """The steps to send now (the latest due one of each family) and when to look again."""
+    steps = ladder(request, now)
+    latest: dict[str, Step] = {}
+    for step in steps:
+        if step.at <= now and (step.family not in latest or step.at > latest[step.family].at):
+            latest[step.family] = step
+    upcoming = [step.at for step in steps if step.at > now]
+    return list(latest.values()), min(upcoming, default=None)
+
+
+def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> list[Queued]:
+    """Send every reminder whose time has come; returns one line per e-mail queued."""
+    now = now or timezone.now()
+    queued: list[Queued] = []
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PrivacyRequest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("assignee")
+                .filter(next_reminder_at__lte=now)
+                .order_by("next_reminder_at")[:batch]
+            )
+            queued += send_due(rows, now)
+        if len(rows) < batch:
+            return queued
+
+
+def send_due(rows: list[PrivacyRequest], now: datetime) -> list[Queued]:
+    """Within the sweep's transaction, with `rows` locked."""
+    sent = set(
+        Reminder.objects.filter(request__in=rows).values_list("request_id", "kind", "deadline")
+    )
+    reminders, events, mails = [], [], []
+    for request in rows:
+        due, _next = plan(request, now)
+        for step in due:
+            if (request.pk, step.kind, step.deadline) in sent:
+                continue
+            reminders.append(Reminder(request=request, kind=step.kind, deadline=step.deadline))
+            events.append(reminder_event(request, step))
+            mails += [(step.kind, mail) for mail in deliver(request, step)]
+        _due, request.next_reminder_at = plan(request, now)
+    Reminder.objects.bulk_create(reminders)
+    RequestEvent.objects.bulk_create(events)
+    outbox.queue_all([mail for _kind, mail in mails])
+    PrivacyRequest.objects.bulk_update(rows, ["next_reminder_at"])
+    return [Queued(mail.request.reference, kind, mail.to) for kind, mail in mails]
+
+
+def reminder_event(request: PrivacyRequest, step: Step) -> RequestEvent:
+    return RequestEvent(
+        request=request,
+        kind=RequestEvent.Kind.REMINDER_SENT,
+        data={"kind": step.kind, "deadline": step.deadline.isoformat()},
+    )
+
+
+def deliver(request: PrivacyRequest, step: Step) -> list[OutboxEmail]:
+    """The unsaved outbox e-mails of one step (a lapse also closes the request)."""
+    if step.kind == Kind.LAPSED:
+        request.lapse()
+    if step.kind in REQUESTER_KINDS:
+        return [emails.requester_reminder(request, step.kind, step.deadline)]
+    return [
+        emails.officer_reminder(request, step.kind, step.deadline, to)
+        for to in officer_recipients(request)
+    ]
+
+
+def officer_recipients(request: PrivacyRequest) -> list[str]:
+    recipients = [settings.PRIVACY_OFFICER_EMAIL]
+    assignee = request.assignee
+    if assignee is not None and assignee.email and assignee.email not in recipients:
+        recipients.append(assignee.email)
+    return recipients
