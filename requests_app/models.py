@@ -36,15 +36,36 @@ class RequestType(models.TextChoices):
 class Status(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Waiting for the e-mail address to be confirmed")
     NEW = "new", _("Received")
+    IN_PROGRESS = "in_progress", _("Being worked on")
     WAITING = "waiting", _("Waiting for information from the requester")
     ANSWERED = "answered", _("Answered")
+    REFUSED = "refused", _("Refused")
+    CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     LAPSED = "lapsed", _("Lapsed: the e-mail address was never confirmed")
 
 
-OPEN_STATUSES = frozenset({Status.UNCONFIRMED, Status.NEW, Status.WAITING})
 # Confirmed and not yet answered: the organisation owes an answer.
-PENDING_ANSWER = frozenset({Status.NEW, Status.WAITING})
+PENDING_ANSWER = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING})
+OPEN_STATUSES = PENDING_ANSWER | {Status.UNCONFIRMED}
+FINAL_ANSWERS = frozenset({Status.ANSWERED, Status.REFUSED})
+
+
+class RefusalReason(models.TextChoices):
+    """The reasons RULES.md section 1 allows; every refusal names one."""
+
+    IDENTITY = "identity_not_confirmed", _("The requester's identity could not be confirmed")
+    UNFOUNDED = "manifestly_unfounded", _("Manifestly unfounded or excessive (GDPR Art. 12(5))")
+    DISPROPORTIONATE = (
+        "disproportionate",
+        _(
+            "The burden or expense would be disproportionate to the risk to the person's privacy, "
+            "or another person's rights would be violated"
+        ),
+    )
+    NO_DATA = "no_data", _("No data about the requester was found")
+    NOT_COVERED = "not_covered", _("Not covered by the privacy notice")
+    OTHER = "other", _("Other")
 
 
 class WaitReason(models.TextChoices):
@@ -52,6 +73,10 @@ class WaitReason(models.TextChoices):
     IDENTITY = deadlines.IDENTITY, _("information to confirm the requester's identity")
     FEE = deadlines.FEE, _("a fee")
     CLARIFICATION = deadlines.CLARIFICATION, _("a clarification of the request")
+
+
+class TasksStillOpen(Exception):
+    """A request answered while systems are not done, without the officer saying why."""
 
 
 class ExtensionNotAllowed(Exception):
@@ -123,6 +148,10 @@ class PrivacyRequest(models.Model):
     due_rule = models.CharField(_("rule that set the due date"), max_length=40)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("refusal reason"), max_length=30, choices=RefusalReason.choices, blank=True
+    )
+    refused_in_part = models.BooleanField(_("refused in part"), default=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The clock (RULES.md section 2): what the due date and the reminder sweep need.
     clock_stopped = models.BooleanField(_("clock stopped"), default=False, editable=False)
@@ -248,8 +277,11 @@ class PrivacyRequest(models.Model):
         if reason == WaitReason.EMAIL:
             raise ValueError("The e-mail confirmation wait starts only on filing.")
         with transaction.atomic():
-            self._check({Status.NEW}, Status.WAITING)
-            wait = Wait.objects.create(request=self, reason=reason, staff_user=staff_user)
+            resumes_to = PrivacyRequest.objects.values_list("status", flat=True).get(pk=self.pk)
+            self._check({Status.NEW, Status.IN_PROGRESS}, Status.WAITING)
+            wait = Wait.objects.create(
+                request=self, reason=reason, staff_user=staff_user, resumes_to=resumes_to
+            )
             self.waiting_since = wait.started_at
             self.next_reminder_at = wait.started_at
             self._save("waiting_since", "next_reminder_at", *self._recompute_due())
@@ -264,8 +296,8 @@ class PrivacyRequest(models.Model):
     def end_wait(self) -> Wait:
         """The requester answered what the officer asked: the clock goes on."""
         with transaction.atomic():
-            self._check({Status.WAITING}, Status.NEW)
             wait = self.waits.select_for_update().get(ended_at__isnull=True)
+            self._check({Status.WAITING}, wait.resumes_to)
             wait.ended_at = timezone.now()
             wait.save(update_fields=["ended_at"])
             self.waiting_since = None
@@ -327,17 +359,123 @@ class PrivacyRequest(models.Model):
                 data={"reason": self.extension_reason, "due_on": self.due_on.isoformat()},
             )
 
-    def answer(self, staff_user: Any = None) -> None:
-        """The final answer was given: the officer's reminders stop."""
+    def start(self, staff_user: Any = None) -> None:
+        """Work begins: one task per system or subprocessor that may hold the data."""
+        with transaction.atomic():
+            self._check({Status.NEW}, Status.IN_PROGRESS)
+            if self.assignee_id is None and staff_user is not None:
+                self.assignee = staff_user
+            self._save("assignee")
+            SystemTask.objects.bulk_create(
+                SystemTask(request=self, system=system)
+                for system in DataSystem.objects.filter(active=True)
+            )
+            self.record(
+                RequestEvent.Kind.STARTED, actor=RequestEvent.Actor.STAFF, staff_user=staff_user
+            )
+
+    def assign(self, assignee: Any, staff_user: Any = None) -> None:
+        with transaction.atomic():
+            self._check(OPEN_STATUSES, self.status)
+            self.assignee = assignee
+            self.save(update_fields=["assignee", "updated_at"])
+            self.record(
+                RequestEvent.Kind.ASSIGNED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"to": assignee.get_username() if assignee else None},
+            )
+
+    def answer(self, staff_user: Any = None, open_tasks_reason: str = "") -> None:
+        """The final answer was given: the officer's reminders stop.
+
+        While a task for a system is open, only with the officer's reason why.
+        """
         with transaction.atomic():
             self._check(PENDING_ANSWER, Status.ANSWERED)
-            self._close_waits()
-            self.answered_at = timezone.now()
-            self.next_reminder_at = None
-            self._save("answered_at", "waiting_since", "next_reminder_at")
-            self.record(
-                RequestEvent.Kind.ANSWERED, actor=RequestEvent.Actor.STAFF, staff_user=staff_user
+            open_tasks = list(
+                self.tasks.filter(done_at__isnull=True).values_list("system__name", flat=True)
             )
+            if open_tasks and not open_tasks_reason.strip():
+                raise TasksStillOpen(
+                    gettext("These systems are not done yet: %(systems)s. Say why you answer now.")
+                    % {"systems": ", ".join(open_tasks)}
+                )
+            self._finish()
+            self._save("answered_at", "waiting_since", "next_reminder_at")
+            data = (
+                {"open_tasks": open_tasks, "why": open_tasks_reason.strip()} if open_tasks else {}
+            )
+            self.record(
+                RequestEvent.Kind.ANSWERED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data=data,
+            )
+
+    def record_identity_check(
+        self, method: str, confirmed: bool, staff_user: Any, note: str = ""
+    ) -> IdentityCheck:
+        """Store the fact that identity was checked (how, result, by whom), never a document."""
+        with transaction.atomic():
+            self._check(OPEN_STATUSES, self.status)
+            check = IdentityCheck.objects.create(
+                request=self, method=method, confirmed=confirmed, checked_by=staff_user, note=note
+            )
+            self.record(
+                RequestEvent.Kind.IDENTITY_CHECKED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"method": method, "confirmed": confirmed},
+            )
+        return check
+
+    def refusal_deadline(self) -> date:
+        """A refusal is due within one month of receipt, in CH within the 30 days (RULES.md 1).
+
+        It holds even where the answer itself was extended.
+        """
+        received_on = self.local_date(self.received_at)
+        if deadlines.extends_by_months(str(self.country)):
+            return deadlines.add_month(received_on)
+        return received_on + timedelta(days=deadlines.FADP_DAYS)
+
+    def refuse(self, reason: str, staff_user: Any = None, *, in_part: bool = False) -> None:
+        """Refuse fully (status refused) or in part (the rest is answered), with a reason."""
+        if reason not in RefusalReason.values:
+            raise ValueError(f"Unknown refusal reason {reason!r}")
+        with transaction.atomic():
+            self._check(PENDING_ANSWER, Status.ANSWERED if in_part else Status.REFUSED)
+            self._finish()
+            self.refusal_reason, self.refused_in_part = reason, in_part
+            self._save(
+                "answered_at",
+                "waiting_since",
+                "next_reminder_at",
+                "refusal_reason",
+                "refused_in_part",
+            )
+            late = self.local_date(self.answered_at) > self.refusal_deadline()
+            self.record(
+                RequestEvent.Kind.REFUSED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"reason": reason, "in_part": in_part, "late": late},
+            )
+
+    def close(self, staff_user: Any = None) -> None:
+        with transaction.atomic():
+            self._check(FINAL_ANSWERS, Status.CLOSED)
+            self.closed_at = timezone.now()
+            self._save("closed_at")
+            self.record(
+                RequestEvent.Kind.CLOSED, actor=RequestEvent.Actor.STAFF, staff_user=staff_user
+            )
+
+    def _finish(self) -> None:
+        self._close_waits()
+        self.answered_at = timezone.now()
+        self.next_reminder_at = None
 
     def withdraw(self) -> None:
         with transaction.atomic():
@@ -382,6 +520,8 @@ class Wait(models.Model):
     reason = models.CharField(_("waiting for"), max_length=20, choices=WaitReason.choices)
     started_at = models.DateTimeField(_("since"), default=timezone.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    # The status the request goes back to when the requester answers.
+    resumes_to = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -407,6 +547,125 @@ class Wait(models.Model):
             PrivacyRequest.local_date(self.started_at),
             PrivacyRequest.local_date(self.ended_at) if self.ended_at else None,
         )
+
+
+class DataSystem(models.Model):
+    """A system or subprocessor that may hold requesters' data, seeded from the notice."""
+
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("our website")
+        SUBPROCESSOR = "subprocessor", _("subprocessor")
+        INTERNAL = "internal", _("internal system")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    holds = models.TextField(_("what it holds"), blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("New requests get a task for active systems.")
+    )
+
+    class Meta:
+        verbose_name = _("system or subprocessor")
+        verbose_name_plural = _("systems and subprocessors")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Rights whose recipients must be told of the change (GDPR Art. 19).
+TELL_RECIPIENTS = frozenset({RequestType.CORRECTION, RequestType.DELETION, RequestType.RESTRICTION})
+
+
+class SystemTask(models.Model):
+    """What one system or subprocessor has to do for one request."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="tasks")
+    system = models.ForeignKey(DataSystem, on_delete=models.PROTECT, related_name="tasks")
+    outcome = models.TextField(_("what was done"), blank=True)
+    recipient_told_at = models.DateTimeField(_("recipient told"), null=True, blank=True)
+    not_told_reason = models.TextField(
+        _("why the recipient was not told"),
+        blank=True,
+        help_text=_("Only where telling proves impossible or takes disproportionate effort."),
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks per system")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "system"], name="one_task_per_system")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.system}"
+
+    @property
+    def must_tell_recipient(self) -> bool:
+        return self.request.request_type in TELL_RECIPIENTS
+
+    def complete(
+        self,
+        outcome: str,
+        staff_user: Any,
+        *,
+        recipient_told: bool = False,
+        not_told_reason: str = "",
+    ) -> None:
+        """Close the task; for a correction, deletion or restriction, the recipient was told."""
+        if self.done_at is not None:
+            raise TransitionNotAllowed(f"{self}: done already")
+        if self.must_tell_recipient and not recipient_told and not not_told_reason.strip():
+            raise TransitionNotAllowed(
+                gettext("Tell the recipient of the change, or say why that is impossible.")
+            )
+        with transaction.atomic():
+            now = timezone.now()
+            self.outcome, self.not_told_reason = outcome, not_told_reason.strip()
+            self.recipient_told_at = now if recipient_told else None
+            self.done_at, self.done_by = now, staff_user
+            self.save()
+            self.request.record(
+                RequestEvent.Kind.TASK_DONE,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"system": self.system.name, "recipient_told": recipient_told},
+            )
+
+
+class IdentityCheck(models.Model):
+    """The fact that identity was checked: how, the result, by whom. Never a copy of a document."""
+
+    class Method(models.TextChoices):
+        EMAIL_MATCH = "email_match", _("the e-mail address matches our records")
+        ACCOUNT = "account", _("an account or customer number only the person has")
+        KNOWLEDGE = "knowledge", _("details only the person can know")
+        DOCUMENT_SEEN = "document_seen", _("an identity document was seen and not kept")
+        OTHER = "other", _("other")
+
+    request = models.ForeignKey(
+        PrivacyRequest, on_delete=models.CASCADE, related_name="identity_checks"
+    )
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    confirmed = models.BooleanField(_("identity confirmed"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
+        ordering = ["checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.method}"
 
 
 class Reminder(models.Model):
@@ -458,6 +717,13 @@ class RequestEvent(models.Model):
         EXTENDED = "extended", _("Time to answer extended")
         DUE_DATE_MOVED = "due_date_moved", _("Due date moved")
         ANSWERED = "answered", _("Answered")
+        STARTED = "started", _("Work on the request started")
+        ASSIGNED = "assigned", _("Assigned")
+        REFUSED = "refused", _("Refused")
+        CLOSED = "closed", _("Closed")
+        VIEWED = "viewed", _("Viewed by staff")
+        IDENTITY_CHECKED = "identity_checked", _("Identity checked")
+        TASK_DONE = "task_done", _("A system's task was done")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
 
