@@ -234,14 +234,19 @@ def current_due(
         [received_on]
         + [w.ended_on for w in waits if w.ended_on is not None and _restarts(w, country)]
     )
+    holidays_of = holiday_country or country
     deadline = answer_due(start, request_type, country, **periods)
     if extended and extends_by_months(country):
-        deadline = Deadline(add_month(start, EXTENSION_MONTHS), f"{deadline.rule}_extended")
+        # Named by the month it extends, even where a shorter promise had set the date.
+        month_rule = "uk_gdpr_month" if country == UNITED_KINGDOM else "gdpr_month"
+        extended_on = add_month(start, EXTENSION_MONTHS)
+        deadline = Deadline(next_working_day(extended_on, holidays_of), f"{month_rule}_extended")
     elif extended and extended_to is not None:
-        deadline = Deadline(extended_to, "extended")
+        deadline = Deadline(next_working_day(extended_to, holidays_of), "extended")
     stopping = [w for w in waits if _stops(w, request_type, country, pauses)]
     paused = sum((w.ended_on - w.started_on).days for w in stopping if w.ended_on is not None)
+    # The stopped days go on top of the period's own (rolled) end, then roll once more.
     due_on = deadline.due_on + datetime.timedelta(days=paused)
-    due_on = next_working_day(due_on, holiday_country or country)
+    due_on = next_working_day(due_on, holidays_of)
     stopped = any(w.ended_on is None and (_restarts(w, country) or w in stopping) for w in waits)
     return Clock(due_on, deadline.rule, start, paused, stopped)
