@@ -1,16 +1,45 @@
-"""The officer's view of requests in the Django admin."""
+"""The officer's back office in the Django admin: the queue, the request page, every step."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from datetime import datetime, time, timedelta
+from typing import Any
 
-from requests_app import outbox, services
-from requests_app.models import Message, OutboxEmail, PrivacyRequest, RequestEvent
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from requests_app import admin_forms, outbox, services
+from requests_app.models import (
+    OPEN_STATUSES,
+    PENDING_ANSWER,
+    DataSystem,
+    ExtensionNotAllowed,
+    IdentityCheck,
+    Message,
+    OutboxEmail,
+    PrivacyRequest,
+    Reminder,
+    RequestEvent,
+    Status,
+    SystemTask,
+    TasksStillOpen,
+    TransitionNotAllowed,
+    Wait,
+)
+
+
+def today():
+    return timezone.localdate()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -32,6 +61,24 @@ class EventInline(ReadOnlyInline):
     verbose_name_plural = _("timeline")
 
 
+class WaitInline(ReadOnlyInline):
+    model = Wait
+    fields = ["reason", "started_at", "ended_at", "staff_user"]
+    readonly_fields = fields
+
+
+class TaskInline(ReadOnlyInline):
+    model = SystemTask
+    fields = ["system", "done_at", "outcome", "recipient_told_at", "not_told_reason", "done_by"]
+    readonly_fields = fields
+
+
+class IdentityCheckInline(ReadOnlyInline):
+    model = IdentityCheck
+    fields = ["checked_at", "method", "confirmed", "note", "checked_by"]
+    readonly_fields = fields
+
+
 class MessageInline(admin.StackedInline):
     """Past messages are read-only; a new one is sent to the requester when saved."""
 
@@ -45,42 +92,260 @@ class MessageInline(admin.StackedInline):
         return False
 
 
+class OpenFilter(admin.SimpleListFilter):
+    """The queue shows the open requests unless asked for all."""
+
+    title = _("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All")), ("closed", _("Closed"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open"),
+        }
+        yield from super().choices(changelist)
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        if self.value() == "closed":
+            return queryset.exclude(status__in=OPEN_STATUSES)
+        return queryset.filter(status__in=OPEN_STATUSES)
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("week", _("Within 7 days")),
+            ("later", _("Later")),
+        ]
+
+    def queryset(self, request, queryset):
+        pending = queryset.filter(status__in=PENDING_ANSWER)
+        if self.value() == "overdue":
+            return pending.filter(due_on__lt=today())
+        if self.value() == "week":
+            return pending.filter(due_on__gte=today(), due_on__lte=today() + timedelta(days=7))
+        if self.value() == "later":
+            return pending.filter(due_on__gt=today() + timedelta(days=7))
+        return queryset
+
+
+class ReceivedFilter(admin.SimpleListFilter):
+    title = _("received")
+    parameter_name = "received"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Today")), ("week", _("In the last 7 days"))]
+
+    def queryset(self, request, queryset):
+        days = {"today": 0, "week": 6}.get(self.value())
+        if days is None:
+            return queryset
+        since = timezone.make_aware(datetime.combine(today() - timedelta(days=days), time.min))
+        return queryset.filter(received_at__gte=since)
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("waiting for the requester")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=Status.WAITING)
+        if self.value() == "no":
+            return queryset.exclude(status=Status.WAITING)
+        return queryset
+
+
+# The steps an officer takes on a request: (name, label, form, statuses it applies to).
+STEPS = {
+    "assign": (_("Assign"), admin_forms.AssignForm, OPEN_STATUSES),
+    "start": (_("Start"), admin_forms.ConfirmForm, {Status.NEW}),
+    "ask": (_("Ask the requester"), admin_forms.AskForm, {Status.NEW, Status.IN_PROGRESS}),
+    "identity": (_("Record an identity check"), admin_forms.IdentityForm, OPEN_STATUSES),
+    "extend": (_("Extend"), admin_forms.ExtendForm, PENDING_ANSWER),
+    "answer": (_("Answer"), admin_forms.AnswerForm, PENDING_ANSWER),
+    "refuse": (_("Refuse"), admin_forms.RefuseForm, PENDING_ANSWER),
+    "close": (_("Close"), admin_forms.ConfirmForm, {Status.ANSWERED, Status.REFUSED}),
+}
+
+
+def perform(step: str, request: PrivacyRequest, data: dict[str, Any], user: Any) -> None:
+    """Call the model method or use case behind a step."""
+    if step == "assign":
+        request.assign(data["assignee"], user)
+    elif step == "start":
+        request.start(user)
+    elif step == "ask":
+        services.ask_requester(request, data["reason"], data["question"], user)
+    elif step == "identity":
+        request.record_identity_check(data["method"], data["confirmed"], user, data["note"])
+    elif step == "extend":
+        services.extend(request, data["reason"], user, data["extended_to"])
+    elif step == "answer":
+        services.answer(request, data["body"], user, data["open_tasks_reason"])
+    elif step == "refuse":
+        services.refuse(request, data["reason"], data["explanation"], user, in_part=data["in_part"])
+    elif step == "close":
+        request.close(user)
+
+
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(admin.ModelAdmin):
-    list_display = ["reference", "request_type", "country", "status", "received_at", "due_on"]
-    list_filter = ["status", "request_type", "country"]
-    search_fields = ["reference", "=email", "full_name"]
-    date_hierarchy = "received_at"
-    ordering = ["due_on"]
+    list_display = [
+        "reference",
+        "request_type",
+        "country",
+        "status",
+        "received_on",
+        "due",
+        "assignee",
+        "updated_at",
+    ]
+    list_filter = [
+        OpenFilter,
+        DueFilter,
+        WaitingFilter,
+        ReceivedFilter,
+        "status",
+        "request_type",
+        "country",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["assignee"]
+    search_fields = ["reference", "email", "full_name"]
+    search_help_text = _("A reference (DSR-2026-000123), an e-mail address or part of a name.")
+    ordering = ["due_on", "id"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["assign_to_me", "start_requests"]
     readonly_fields = [
         "reference",
         "status",
         "received_at",
         "due_on",
-        "due_rule",
-        "email_confirmed_at",
-        "closed_at",
+        "due_rule_label",
+        "extended_at",
+        "extension_reason",
+        "request_type",
+        "full_name",
+        "email",
+        "country",
         "language",
+        "details",
+        "assignee",
+        "email_confirmed_at",
+        "answered_at",
+        "refusal_reason",
+        "closed_at",
         "ip_address",
         "updated_at",
     ]
-    fields = [
-        ("reference", "status"),
-        ("received_at", "due_on", "due_rule"),
-        "request_type",
-        ("full_name", "email"),
-        ("country", "language"),
-        "details",
-        ("email_confirmed_at", "closed_at", "updated_at"),
-        "ip_address",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("reference", "status", "assignee"),
+                    ("received_at", "due_on", "due_rule_label"),
+                    ("extended_at", "extension_reason"),
+                ]
+            },
+        ),
+        (
+            _("The request"),
+            {
+                "fields": [
+                    "request_type",
+                    ("full_name", "email"),
+                    ("country", "language"),
+                    "details",
+                ]
+            },
+        ),
+        (
+            _("Progress"),
+            {
+                "fields": [
+                    ("email_confirmed_at", "answered_at", "refusal_reason", "closed_at"),
+                    ("updated_at", "ip_address"),
+                ]
+            },
+        ),
     ]
-    inlines = [MessageInline, EventInline]
+    inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline, EventInline]
+    change_form_template = "admin/requests_app/privacyrequest/change_form.html"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.display(description=_("received"), ordering="received_at")
+    def received_on(self, obj: PrivacyRequest):
+        return obj.received_at.date()
+
+    @admin.display(description=_("due"), ordering="due_on")
+    def due(self, obj: PrivacyRequest) -> str:
+        if not obj.awaits_answer:
+            return format_html("{}", obj.due_on)
+        days = (obj.due_on - today()).days
+        if days < 0:
+            return format_html(
+                '<strong class="overdue">{}</strong>',
+                ngettext("%(d)s day overdue", "%(d)s days overdue", -days) % {"d": -days},
+            )
+        return format_html(
+            "{} ({})", obj.due_on, ngettext("%(d)s day left", "%(d)s days left", days) % {"d": days}
+        )
+
+    @admin.display(description=_("rule that set the due date"))
+    def due_rule_label(self, obj: PrivacyRequest) -> str:
+        return obj.due_rule_label
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact reference and e-mail hit their indexes; anything else searches names."""
+        term = search_term.strip()
+        if term.upper().startswith("DSR-"):
+            return queryset.filter(reference=term.upper()), False
+        if "@" in term:
+            return queryset.alias(email_ci=Lower("email")).filter(email_ci=term.lower()), False
+        if term:
+            return queryset.filter(full_name__icontains=term), False
+        return queryset, False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = admin_forms.LoggedRequestForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            fields = admin_forms.LoggedRequestForm._meta.fields
+            return [(_("A request that came by e-mail or letter"), {"fields": fields})]
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            data = form.cleaned_data
+            form.instance = services.log_request(data, data["received_at"], request.user)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Message:
@@ -89,13 +354,154 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             services.post_team_message(form.instance, new.body, request.user)
         return None
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                obj.record(
+                    RequestEvent.Kind.VIEWED,
+                    actor=RequestEvent.Actor.STAFF,
+                    staff_user=request.user,
+                )
+                extra_context = {**(extra_context or {}), "steps": self.steps_for(obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
+        return [
+            (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, name]), label)
+            for name, (label, _form, statuses) in STEPS.items()
+            if obj.status in statuses
+        ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="requests_app_privacyrequest_step",
+            ),
+            path(
+                "<int:object_id>/task/<int:task_id>/",
+                self.admin_site.admin_view(self.task_view),
+                name="requests_app_privacyrequest_task",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request: HttpRequest, object_id: int, step: str) -> HttpResponse:
+        obj = get_object_or_404(PrivacyRequest, pk=object_id)
+        if step not in STEPS or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        label, form_class, _statuses = STEPS[step]
+        form = form_class(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                perform(step, obj, form.cleaned_data, request.user)
+            except (TransitionNotAllowed, ExtensionNotAllowed, TasksStillOpen) as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, gettext("%(step)s: done.") % {"step": label})
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_privacyrequest_change", args=[obj.pk])
+                )
+        return self.render_step(request, obj, label, form)
+
+    def task_view(self, request: HttpRequest, object_id: int, task_id: int) -> HttpResponse:
+        task = get_object_or_404(SystemTask, pk=task_id, request_id=object_id)
+        if not self.has_change_permission(request, task.request):
+            raise PermissionDenied
+        form = admin_forms.TaskForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                task.complete(
+                    form.cleaned_data["outcome"],
+                    request.user,
+                    recipient_told=form.cleaned_data["recipient_told"],
+                    not_told_reason=form.cleaned_data["not_told_reason"],
+                )
+            except TransitionNotAllowed as error:
+                form.add_error(None, str(error))
+            else:
+                return HttpResponseRedirect(
+                    reverse("admin:requests_app_privacyrequest_change", args=[object_id])
+                )
+        label = gettext("Task for %(system)s") % {"system": task.system}
+        return self.render_step(request, task.request, label, form)
+
+    def render_step(self, request, obj, label, form) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{obj.reference}: {label}",
+            "step_label": label,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/requests_app/privacyrequest/step.html", context)
+
+    @admin.action(description=_("Assign the selected requests to me"))
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        done = self._each(request, queryset, lambda obj: obj.assign(request.user, request.user))
+        self.message_user(
+            request, ngettext("%d request assigned.", "%d requests assigned.", done) % done
+        )
+
+    @admin.action(description=_("Start work on the selected requests"))
+    def start_requests(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        done = self._each(request, queryset, lambda obj: obj.start(request.user))
+        self.message_user(
+            request, ngettext("%d request started.", "%d requests started.", done) % done
+        )
+
+    def _each(self, request, queryset, step) -> int:
+        done = 0
+        for obj in queryset:
+            try:
+                step(obj)
+                done += 1
+            except TransitionNotAllowed:
+                self.message_user(
+                    request,
+                    gettext("%(ref)s: not possible in its state.") % {"ref": obj.reference},
+                    messages.WARNING,
+                )
+        return done
+
+
+@admin.register(DataSystem)
+class DataSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "contact", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "request", "kind", "deadline"]
+    list_filter = ["kind"]
+    list_select_related = ["request"]
+    search_fields = ["request__reference"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "to", "request", "state", "attempts", "sent_at"]
     list_filter = ["state", "kind"]
     list_select_related = ["request"]
-    search_fields = ["=to", "request__reference", "subject"]
+    search_fields = ["=to", "request__reference"]
     readonly_fields = [
         "request",
         "kind",
@@ -125,8 +531,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         OutboxEmail.objects.filter(pk__in=failed).update(
             state=OutboxEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
-        for email_id in failed:
-            outbox.enqueue(email_id)
+        outbox.enqueue_all(failed)
         self.message_user(
             request,
             ngettext("%d e-mail queued again.", "%d e-mails queued again.", len(failed))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from requests_app import emails
 from requests_app.models import (
@@ -15,6 +16,7 @@ from requests_app.models import (
     Message,
     PrivacyRequest,
     ReferenceCounter,
+    RefusalReason,
     RequestEvent,
     Status,
     TransitionNotAllowed,
@@ -151,10 +153,12 @@ def extend(
         emails.to_requester("extended", request, token)
 
 
-def answer(request: PrivacyRequest, body: str, staff_user: Any) -> Message:
+def answer(
+    request: PrivacyRequest, body: str, staff_user: Any, open_tasks_reason: str = ""
+) -> Message:
     """The final answer, as a message on the status page; reminders to the officer stop."""
     with transaction.atomic():
-        request.answer(staff_user)
+        request.answer(staff_user, open_tasks_reason)
         return post_team_message(request, body, staff_user, template="answered")
 
 
@@ -183,3 +187,63 @@ def send_lost_links(address: str) -> int:
             request.record(RequestEvent.Kind.LINKS_SENT, data={"purpose": purpose})
         emails.lost_links(requests[0].email, requests[0].language, links)
     return len(links)
+
+
+def refuse(
+    request: PrivacyRequest,
+    reason: str,
+    explanation: str,
+    staff_user: Any,
+    *,
+    in_part: bool = False,
+) -> Message:
+    """Refuse with a reason, told to the requester with their right to complain and sue."""
+    with transaction.atomic():
+        request.refuse(reason, staff_user, in_part=in_part)
+        with translation.override(request.language):
+            body = "\n\n".join(
+                [
+                    explanation.strip(),
+                    gettext("Reason: %(reason)s") % {"reason": RefusalReason(reason).label},
+                    gettext(
+                        "You have the right to complain to a data protection authority and to "
+                        "go to court. Your status page shows where you can turn."
+                    ),
+                ]
+            )
+        return post_team_message(request, body, staff_user, template="refused")
+
+
+def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) -> PrivacyRequest:
+    """A request that came by e-mail or letter: its clock starts when it arrived.
+
+    The officer vouches for the address, so no confirmation link is sent; the requester gets
+    the acknowledgement with the link to the status page.
+    """
+    key = submission_key(data, f"logged:{received_at.isoformat()}")
+    request = PrivacyRequest(
+        **{
+            name: data[name]
+            for name in ["request_type", "full_name", "email", "country", "details"]
+        },
+        received_at=received_at,
+        submission_key=key,
+        status=Status.NEW,
+        email_confirmed_at=timezone.now(),
+        next_reminder_at=timezone.now(),
+    )
+    request.set_deadline()
+    with transaction.atomic():
+        request.reference = ReferenceCounter.next_reference(
+            PrivacyRequest.local_date(received_at).year
+        )
+        request.save()
+        request.record(
+            RequestEvent.Kind.FILED,
+            actor=RequestEvent.Actor.STAFF,
+            staff_user=staff_user,
+            data={"due_on": request.due_on.isoformat(), "rule": request.due_rule, "logged": True},
+        )
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        emails.acknowledgement(request, token)
+    return request

@@ -1,0 +1,118 @@
+"""The forms behind the officer's steps on a request page (admin)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.models import (
+    IdentityCheck,
+    PrivacyRequest,
+    RefusalReason,
+    RequestType,
+    WaitReason,
+)
+
+
+class ConfirmForm(forms.Form):
+    """A step that needs nothing but the press of a button."""
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        empty_label=_("nobody"),
+    )
+
+
+class AskForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[c for c in WaitReason.choices if c[0] != WaitReason.EMAIL],
+    )
+    question = forms.CharField(
+        label=_("Your question to the requester"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Ask only for what you need. Never ask for a copy of an identity document."),
+    )
+
+
+class IdentityForm(forms.Form):
+    method = forms.ChoiceField(label=_("How was identity checked?"), choices=IdentityCheck.Method)
+    confirmed = forms.BooleanField(label=_("Identity confirmed"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, as the requester will read it"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+    extended_to = forms.DateField(
+        label=_("New due date"),
+        required=False,
+        help_text=_("Only outside the EU/EEA and the UK, where the extension runs to a date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label=_("The answer, as the requester will read it on the status page"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+    )
+    open_tasks_reason = forms.CharField(
+        label=_("Why answer while a system's task is open?"),
+        required=False,
+        max_length=2000,
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=RefusalReason.choices)
+    in_part = forms.BooleanField(
+        label=_("Refused in part only (the rest of the request is answered)"), required=False
+    )
+    explanation = forms.CharField(
+        label=_("Explanation, as the requester will read it"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+    )
+
+
+class TaskForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    recipient_told = forms.BooleanField(
+        label=_("The recipient was told of the change (GDPR Art. 19)"), required=False
+    )
+    not_told_reason = forms.CharField(
+        label=_("Or: why telling the recipient is impossible or disproportionate"),
+        required=False,
+        max_length=2000,
+    )
+
+
+class LoggedRequestForm(forms.ModelForm):
+    """A request that came by e-mail or letter, logged by hand with its real received date."""
+
+    received_at = forms.DateTimeField(
+        label=_("Received"),
+        help_text=_("When the e-mail or letter arrived: the clock starts then."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ["request_type", "full_name", "email", "country", "details", "received_at"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request_type"].choices = RequestType.choices
