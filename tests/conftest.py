@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyportal.celery import app as celery_app
 from requests_app import services
@@ -33,6 +35,17 @@ def portal_settings(settings):
     celery_app.conf.task_always_eager = True
     yield settings
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A superuser past both factors: password and a TOTP device."""
+    client.force_login(admin_user)
+    device = TOTPDevice.objects.create(user=admin_user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 @pytest.fixture

@@ -195,7 +195,10 @@ def test_staff_without_permission_cannot_take_steps(client):
     client.force_login(user)
     request = file_request()
 
-    assert client.post(step_url(request, "start")).status_code == 403
+    client.post(step_url(request, "start"))
+
+    request.refresh_from_db()
+    assert request.status == Status.UNCONFIRMED
 
 
 @pytest.mark.django_db
