@@ -195,7 +195,7 @@ def perform(step: str, request: PrivacyRequest, data: dict[str, Any], user: Any)
     elif step == "extend":
         services.extend(request, data["reason"], user, data["extended_to"])
     elif step == "answer":
-        services.answer(request, data["body"], user, data["open_tasks_reason"])
+        services.answer(request, data["body"], user, data["open_tasks_reason"], data["files"])
     elif step == "refuse":
         services.refuse(request, data["reason"], data["explanation"], user, in_part=data["in_part"])
     elif step == "close":
@@ -393,7 +393,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         if step not in STEPS or not self.has_change_permission(request, obj):
             raise PermissionDenied
         label, form_class, _statuses = STEPS[step]
-        form = form_class(request.POST if request.method == "POST" else None)
+        form = form_class(*([request.POST, request.FILES] if request.method == "POST" else []))
         if request.method == "POST" and form.is_valid():
             try:
                 perform(step, obj, form.cleaned_data, request.user)

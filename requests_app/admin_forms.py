@@ -61,6 +61,24 @@ class ExtendForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern Django's documentation gives)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class AnswerForm(forms.Form):
     body = forms.CharField(
         label=_("The answer, as the requester will read it on the status page"),
@@ -71,6 +89,11 @@ class AnswerForm(forms.Form):
         label=_("Why answer while a system's task is open?"),
         required=False,
         max_length=2000,
+    )
+    files = MultipleFileField(
+        label=_("Files (e.g. the copy of the data)"),
+        required=False,
+        help_text=_("The requester downloads them from the status page, never by e-mail."),
     )
 
 

@@ -724,6 +724,7 @@ class RequestEvent(models.Model):
         VIEWED = "viewed", _("Viewed by staff")
         IDENTITY_CHECKED = "identity_checked", _("Identity checked")
         TASK_DONE = "task_done", _("A system's task was done")
+        FILE_DOWNLOADED = "file_downloaded", _("A file of the answer was downloaded")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
 
@@ -780,6 +781,36 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} {self.get_author_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def answer_storage():
+    from django.core.files.storage import storages
+
+    return storages["answers"]
+
+
+class AnswerFile(models.Model):
+    """A file that comes with an answer: downloaded from the status page, never e-mailed."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="files")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    file = models.FileField(storage=answer_storage, upload_to="answers/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("file of an answer")
+        verbose_name_plural = _("files of answers")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AccessLink(models.Model):

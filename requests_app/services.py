@@ -6,6 +6,7 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from requests_app import emails
 from requests_app.models import (
     AccessLink,
+    AnswerFile,
     Message,
     PrivacyRequest,
     ReferenceCounter,
@@ -154,12 +156,29 @@ def extend(
 
 
 def answer(
-    request: PrivacyRequest, body: str, staff_user: Any, open_tasks_reason: str = ""
+    request: PrivacyRequest,
+    body: str,
+    staff_user: Any,
+    open_tasks_reason: str = "",
+    files: list[UploadedFile] = (),
 ) -> Message:
-    """The final answer, as a message on the status page; reminders to the officer stop."""
+    """The final answer, as a message on the status page with its files; reminders stop.
+
+    The requester downloads the files from the status page, never from an e-mail.
+    """
     with transaction.atomic():
         request.answer(staff_user, open_tasks_reason)
-        return post_team_message(request, body, staff_user, template="answered")
+        message = post_team_message(request, body, staff_user, template="answered")
+        for upload in files:
+            AnswerFile.objects.create(
+                request=request,
+                message=message,
+                file=upload,
+                name=upload.name,
+                size=upload.size,
+                uploaded_by=staff_user,
+            )
+        return message
 
 
 def withdraw(request: PrivacyRequest) -> None:

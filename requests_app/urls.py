@@ -12,4 +12,5 @@ urlpatterns = [
     path("status/<str:token>/", views.status, name="status"),
     path("status/<str:token>/messages/", views.post_message, name="post_message"),
     path("status/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("status/<str:token>/files/<int:file_id>/", views.download, name="file"),
 ]

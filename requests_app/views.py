@@ -10,8 +10,8 @@ from functools import wraps
 from django.conf import settings
 from django.core import signing
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacyportal.celery import app as celery_app
 from requests_app import deadlines, ratelimit, services, tasks
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
-from requests_app.models import AccessLink, Message, RequestType
+from requests_app.models import AccessLink, AnswerFile, Message, RequestEvent, RequestType
 
 logger = logging.getLogger(__name__)
 
 FILED_SALT = "requests_app.filed"
+FILE_SALT = "requests_app.answer_file"
 
 
 def private_page(view: Callable) -> Callable:
@@ -113,16 +114,29 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "requests/verify.html", {"privacy_request": link.request})
 
 
+def download_url(token: str, answer_file: AnswerFile) -> str:
+    """A link that works for ANSWER_LINK_MINUTES: the status page hands out fresh ones."""
+    signed = signing.dumps(answer_file.pk, salt=FILE_SALT)
+    return f"{reverse('requests:file', args=[token, answer_file.pk])}?s={signed}"
+
+
 def render_status(
     request: HttpRequest, link: AccessLink, message_form: MessageForm | None = None
 ) -> HttpResponse:
     privacy_request = link.request
+    token = request.resolver_match.kwargs["token"]
+    files = {}
+    for answer_file in privacy_request.files.all():
+        files.setdefault(answer_file.message_id, []).append(
+            (answer_file, download_url(token, answer_file))
+        )
     return render(
         request,
         "requests/status.html",
         {
             "privacy_request": privacy_request,
-            "token": request.resolver_match.kwargs["token"],
+            "token": token,
+            "files": files,
             "events": privacy_request.events.all(),
             "waits": privacy_request.waits.all(),
             "messages": privacy_request.messages.all(),
@@ -136,6 +150,27 @@ def render_status(
 @require_GET
 def status(request: HttpRequest, token: str) -> HttpResponse:
     return render_status(request, link_or_404(token, AccessLink.Purpose.STATUS))
+
+
+@private_page
+@require_GET
+def download(request: HttpRequest, token: str, file_id: int) -> HttpResponse:
+    link = link_or_404(token, AccessLink.Purpose.STATUS)
+    answer_file = get_object_or_404(AnswerFile, pk=file_id, request=link.request)
+    max_age = settings.ANSWER_LINK_MINUTES * 60
+    try:
+        signed_id = signing.loads(request.GET.get("s", ""), salt=FILE_SALT, max_age=max_age)
+    except signing.BadSignature:
+        signed_id = None
+    if signed_id != answer_file.pk:
+        context = {"token": token, "privacy_request": link.request}
+        return render(request, "requests/download_expired.html", context, status=410)
+    link.request.record(
+        RequestEvent.Kind.FILE_DOWNLOADED,
+        actor=RequestEvent.Actor.REQUESTER,
+        data={"file": answer_file.name},
+    )
+    return FileResponse(answer_file.file.open("rb"), as_attachment=True, filename=answer_file.name)
 
 
 @private_page
