@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, outbox, services
+from requests_app import admin_forms, outbox, report, services
 from requests_app.models import (
     OPEN_STATUSES,
     PENDING_ANSWER,
@@ -287,6 +287,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     ]
     inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline, EventInline]
     change_form_template = "admin/requests_app/privacyrequest/change_form.html"
+    change_list_template = "admin/requests_app/privacyrequest/change_list.html"
 
     @admin.display(description=_("received"), ordering="received_at")
     def received_on(self, obj: PrivacyRequest):
@@ -381,6 +382,16 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 name="requests_app_privacyrequest_step",
             ),
             path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="requests_app_privacyrequest_report",
+            ),
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_view),
+                name="requests_app_privacyrequest_export",
+            ),
+            path(
                 "<int:object_id>/task/<int:task_id>/",
                 self.admin_site.admin_view(self.task_view),
                 name="requests_app_privacyrequest_task",
@@ -427,6 +438,31 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 )
         label = gettext("Task for %(system)s") % {"system": task.system}
         return self.render_step(request, task.request, label, form)
+
+    def report_view(self, request: HttpRequest) -> TemplateResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year", today().year))
+        except ValueError:
+            year = today().year
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Figures for %(year)s") % {"year": year},
+            "report": report.year_report(year, today()),
+            "years": range(today().year, today().year - 6, -1),
+        }
+        return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)
+
+    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
+        """The list as filtered on screen, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        response = StreamingHttpResponse(report.csv_rows(queryset), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="privacy-requests.csv"'
+        return response
 
     def render_step(self, request, obj, label, form) -> TemplateResponse:
         context = {
