@@ -225,6 +225,9 @@ REMINDER_LATE_NOTICE_AFTER_DAYS = env.int("REMINDER_LATE_NOTICE_AFTER_DAYS", def
 # Reminders tied to a date go out from this hour of that day, in the organisation's zone.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
 
+# Closed requests lose their personal data this many days after closing (RULES.md 5).
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
+
 # Links sent by e-mail
 VERIFY_LINK_HOURS = env.int("VERIFY_LINK_HOURS", default=72)
 
@@ -296,4 +299,5 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.sweep_reminders",
         "schedule": REMINDER_SWEEP_SECONDS,
     },
+    "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }

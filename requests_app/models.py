@@ -173,6 +173,7 @@ class PrivacyRequest(models.Model):
     # Makes a form posted twice one request: a hash of the form instance and its content.
     submission_key = models.CharField(max_length=64, unique=True, editable=False)
     updated_at = models.DateTimeField(_("last activity"), auto_now=True)
+    purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("privacy request")
@@ -496,6 +497,38 @@ class PrivacyRequest(models.Model):
             self._save("closed_at", "waiting_since", "next_reminder_at")
             self.record(RequestEvent.Kind.LAPSED)
 
+    def purge(self) -> None:
+        """Remove the personal data of a closed request; keep what the figures need."""
+        with transaction.atomic():
+            current = PrivacyRequest.objects.select_for_update().get(pk=self.pk)
+            if current.closed_at is None or current.purged_at is not None:
+                raise TransitionNotAllowed(f"{self.reference}: not closed, or purged already")
+            for answer_file in self.files.all():
+                answer_file.file.delete(save=False)
+            self.files.all().delete()
+            self.messages.all().delete()
+            self.links.all().delete()
+            self.emails.all().delete()
+            self.identity_checks.update(note="")
+            self.tasks.update(outcome="", not_told_reason="")
+            self.full_name, self.email, self.details = "", "", ""
+            self.ip_address, self.extension_reason = None, ""
+            self.submission_key = f"purged-{self.pk}"
+            self.purged_at = timezone.now()
+            self.save(
+                update_fields=[
+                    "full_name",
+                    "email",
+                    "details",
+                    "ip_address",
+                    "extension_reason",
+                    "submission_key",
+                    "purged_at",
+                    "updated_at",
+                ]
+            )
+            self.record(RequestEvent.Kind.PURGED)
+
     def _close_waits(self) -> None:
         self.waits.filter(ended_at__isnull=True).update(ended_at=timezone.now())
         self.waiting_since = None
@@ -725,6 +758,7 @@ class RequestEvent(models.Model):
         IDENTITY_CHECKED = "identity_checked", _("Identity checked")
         TASK_DONE = "task_done", _("A system's task was done")
         FILE_DOWNLOADED = "file_downloaded", _("A file of the answer was downloaded")
+        PURGED = "purged", _("Personal data removed after the retention period")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from requests_app import outbox, reminders, services
+from requests_app import outbox, reminders, retention, services
 
 
 @shared_task(ignore_result=True)
@@ -23,3 +23,8 @@ def send_lost_links(email: str) -> int:
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
     return len(reminders.sweep())
+
+
+@shared_task(ignore_result=True)
+def purge_closed() -> int:
+    return retention.purge_closed()

@@ -168,7 +168,7 @@ def download(request: HttpRequest, token: str, file_id: int) -> HttpResponse:
     link.request.record(
         RequestEvent.Kind.FILE_DOWNLOADED,
         actor=RequestEvent.Actor.REQUESTER,
-        data={"file": answer_file.name},
+        data={"file": answer_file.pk},
     )
     return FileResponse(answer_file.file.open("rb"), as_attachment=True, filename=answer_file.name)
 
