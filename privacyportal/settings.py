@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "requests_app",
+    "disputes_app",
 ]
 
 MIDDLEWARE = [
@@ -131,15 +132,12 @@ TIME_ZONE = "UTC"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Files of answers: private, never served by URL, only through expiring links.
+# Files of answers and case files: private, never served by URL, only through expiring links.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "answers": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "private": {"BACKEND": "requests_app.storage.PrivateStorage"},
 }
 # How long a download link on the status page works.
 ANSWER_LINK_MINUTES = env.int("ANSWER_LINK_MINUTES", default=60)
@@ -200,6 +198,8 @@ ORGANISATION_PRIVACY_NOTICE_URL = env.str(
 # The calendar day of receipt is taken in this zone (RULES.md section 2).
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")
 RECOURSE_BODY_NAME = env.str("RECOURSE_BODY_NAME", default="JAMS")
+# Where escalated case files go by e-mail; unset: only the requester gets the case file.
+RECOURSE_BODY_EMAIL = env.str("RECOURSE_BODY_EMAIL", default="")
 
 # Deadlines (RULES.md section 2)
 DEADLINE_DEFAULT_DAYS = env.int("DEADLINE_DEFAULT_DAYS", default=30)

@@ -759,6 +759,7 @@ class RequestEvent(models.Model):
         TASK_DONE = "task_done", _("A system's task was done")
         FILE_DOWNLOADED = "file_downloaded", _("A file of the answer was downloaded")
         PURGED = "purged", _("Personal data removed after the retention period")
+        ESCALATED = "escalated", _("Escalated to a recourse body")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
 
@@ -817,10 +818,10 @@ class Message(models.Model):
         return f"{self.request} {self.get_author_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-def answer_storage():
+def private_storage():
     from django.core.files.storage import storages
 
-    return storages["answers"]
+    return storages["private"]
 
 
 class AnswerFile(models.Model):
@@ -830,7 +831,7 @@ class AnswerFile(models.Model):
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
     )
-    file = models.FileField(storage=answer_storage, upload_to="answers/%Y/%m/")
+    file = models.FileField(storage=private_storage, upload_to="answers/%Y/%m/")
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
@@ -928,6 +929,8 @@ class OutboxEmail(models.Model):
     # What the templates need besides the request. Links in it carry secrets, so it is
     # emptied once the e-mail was sent, and the body is rendered only when sending.
     context = models.JSONField(default=dict, blank=True)
+    # Files from the private storage: [{"path": …, "filename": …, "mimetype": …}].
+    attachments = models.JSONField(default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     message_id = models.CharField(
         max_length=200, unique=True, editable=False, default=new_message_id

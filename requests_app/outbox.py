@@ -18,7 +18,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from requests_app.models import OutboxEmail, PrivacyRequest
+from requests_app.models import OutboxEmail, PrivacyRequest, private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ def build_email(
     *,
     request: PrivacyRequest | None = None,
     language: str | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxEmail:
     """An unsaved outbox row; `context` must be JSON (plain values, links).
 
@@ -45,6 +46,7 @@ def build_email(
         to=to,
         language=language or (request.language if request else settings.LANGUAGE_CODE),
         context=context,
+        attachments=attachments or [],
     )
 
 
@@ -131,6 +133,9 @@ def send(email_id: int) -> bool:
             headers={"Message-ID": email.message_id},
         )
         message.attach_alternative(rendered.html, "text/html")
+        for attachment in email.attachments:
+            with private_storage().open(attachment["path"], "rb") as content:
+                message.attach(attachment["filename"], content.read(), attachment["mimetype"])
         message.send()
     except Exception as error:
         record_failure(email, error)

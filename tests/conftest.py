@@ -26,9 +26,10 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def portal_settings(settings):
+def portal_settings(settings, tmp_path):
     """Plain HTTP test client, generous rate limits, tasks run in-process."""
     settings.SECURE_SSL_REDIRECT = False
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.INTAKE_RATE_LIMIT = 1000
     settings.LOST_LINK_RATE_LIMIT = 1000
     eager = celery_app.conf.task_always_eager

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             name='AnswerFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=requests_app.models.answer_storage, upload_to='answers/%Y/%m/')),
+                ('file', models.FileField(storage=requests_app.models.private_storage, upload_to='answers/%Y/%m/')),
                 ('name', models.CharField(max_length=255, verbose_name='file name')),
                 ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),

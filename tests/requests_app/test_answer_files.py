@@ -13,17 +13,6 @@ from requests_app.models import AccessLink, AnswerFile, OutboxEmail, RequestEven
 from tests.helpers import file_request, link_in
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "answers": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-
-
 @pytest.fixture
 def answered(admin_client):
     request = file_request()
