@@ -5,6 +5,7 @@ from requests_app import views as request_views
 
 urlpatterns = [
     path("", request_views.home, name="home"),
+    path("requests/status/<str:token>/escalate/", include("disputes_app.urls")),
     path("requests/", include("requests_app.urls")),
     path("healthz", request_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

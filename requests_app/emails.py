@@ -96,6 +96,9 @@ def requester_reminder(request: PrivacyRequest, kind: str, deadline: date) -> Ou
     else:
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         context = {"status_url": status_url(token)}
+        if kind == Reminder.Kind.LATE:
+            # The contract's escalate page sits below the status page (PORTAL.md).
+            context["escalate_url"] = f"{status_url(token)}escalate/"
     return build_email(f"reminder_{kind}", request.email, context, request=request)
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from requests_app import outbox, reminders, retention, services
+from requests_app import outbox, retention, services, sweeps
 
 
 @shared_task(ignore_result=True)
@@ -22,7 +22,7 @@ def send_lost_links(email: str) -> int:
 
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
-    return len(reminders.sweep())
+    return len(sweeps.run_all())
 
 
 @shared_task(ignore_result=True)

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
-from requests_app import deadlines, ratelimit, services, tasks
+from requests_app import deadlines, panels, ratelimit, services, tasks
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import AccessLink, AnswerFile, Message, RequestEvent, RequestType
 
@@ -137,6 +137,7 @@ def render_status(
             "privacy_request": privacy_request,
             "token": token,
             "files": files,
+            "panels": panels.render_all(request, privacy_request, token),
             "events": privacy_request.events.all(),
             "waits": privacy_request.waits.all(),
             "messages": privacy_request.messages.all(),

@@ -1,0 +1,105 @@
+"""Disputes in the admin: the officer records each step the recourse body takes."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from disputes_app import services
+from disputes_app.models import Dispute, DisputeEvent, Outcome, RecourseBody
+from requests_app.models import TransitionNotAllowed
+
+
+class DisputeEventInline(admin.TabularInline):
+    model = DisputeEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "status", "outcome", "staff_user"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def step_action(name: str, description: str, run):
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet[Dispute]) -> None:
+        done = 0
+        for dispute in queryset.select_related("request", "body"):
+            try:
+                run(dispute, request.user)
+                done += 1
+            except TransitionNotAllowed:
+                modeladmin.message_user(
+                    request,
+                    _("%(d)s: not possible in its state.") % {"d": dispute},
+                    messages.WARNING,
+                )
+        modeladmin.message_user(
+            request, ngettext("%d dispute updated.", "%d disputes updated.", done) % done
+        )
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = ["request", "body", "status", "filed_at", "answer_due_on", "outcome"]
+    list_filter = ["status", "body", "outcome", "employment_data"]
+    list_select_related = ["request", "body"]
+    search_fields = ["request__reference"]
+    readonly_fields = [
+        "request",
+        "body",
+        "status",
+        "reason",
+        "employment_data",
+        "filed_at",
+        "acknowledged_at",
+        "answer_due_on",
+        "answered_at",
+        "decided_at",
+        "outcome",
+        "remedy_done_at",
+        "closed_at",
+        "case_file_pdf",
+        "case_file_json",
+    ]
+    inlines = [DisputeEventInline]
+    actions = [
+        step_action(
+            "acknowledge", _("The body acknowledged the claim"), lambda d, u: d.acknowledge(u)
+        ),
+        step_action(
+            "request_answer", _("The body asks for our answer"), lambda d, u: d.request_answer(u)
+        ),
+        step_action("answer", _("We answered the body"), lambda d, u: d.answer(u)),
+        *[
+            step_action(
+                f"decide_{outcome}",
+                _("Decided: %(outcome)s") % {"outcome": label},
+                lambda d, u, outcome=outcome: services.decide(d, outcome, u),
+            )
+            for outcome, label in Outcome.choices
+        ],
+        step_action("remedy_done", _("The remedy is done"), lambda d, u: d.remedy_done(u)),
+        step_action("close", _("Close"), lambda d, u: d.close(u)),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(RecourseBody)
+class RecourseBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_default", "claim_url", "answer_days"]
+    list_filter = ["kind"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

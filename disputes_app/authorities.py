@@ -1,0 +1,51 @@
+"""Where a person goes after an unresolved dispute: the data protection authority of their country.
+
+The list lives in ``data/authorities.json`` next to this module, keyed by ISO 3166-1 alpha-2 code
+(Greece is ``GR``, the United Kingdom ``GB``). It covers the EU member states, the EEA members
+Iceland, Liechtenstein and Norway, the United Kingdom and Switzerland. The ``_source`` entry
+records when and against what the list was last checked; it is not a country.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).parent / "data" / "authorities.json"
+
+
+@dataclass(frozen=True)
+class Authority:
+    country: str
+    name: str
+    local_name: str
+    url: str
+    note: str
+
+
+@cache
+def _load() -> dict[str, Authority]:
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return {
+        code: Authority(
+            country=code,
+            name=entry["name"],
+            local_name=entry["local_name"],
+            url=entry["url"],
+            note=entry.get("note", ""),
+        )
+        for code, entry in raw.items()
+        if not code.startswith("_")
+    }
+
+
+def authority_for(country: str) -> Authority | None:
+    """The authority for an ISO country code, in any case; None for a country not covered."""
+    return _load().get(country.strip().upper())
+
+
+def all_authorities() -> list[Authority]:
+    """Every covered authority, sorted by country code."""
+    return sorted(_load().values(), key=lambda authority: authority.country)

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.forms import AccessibleFormMixin
+
+
+class EscalateForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you take your complaint further?"),
+        help_text=_("A few sentences are enough. They go into your case file."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={
+            "required": _("Tell us in a few words why you escalate."),
+            "max_length": _("At most 5,000 characters."),
+        },
+    )
+    employment_data = forms.BooleanField(
+        label=_("My complaint is about data from my employment (human-resources data)."),
+        help_text=_("Such complaints go to the data protection authorities, not to JAMS."),
+        required=False,
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Tell us in a few words why you escalate."))
+        return reason

@@ -1,0 +1,66 @@
+"""When a requester may escalate, and to which body (RULES.md section 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from requests_app import deadlines
+from requests_app.models import FINAL_ANSWERS, PENDING_ANSWER, PrivacyRequest, Status
+
+
+@dataclass(frozen=True)
+class Escalation:
+    allowed: bool
+    why: str
+    # Where not yet allowed: the first day it will be, when that is known.
+    from_date: date | None = None
+
+
+def may_escalate(request: PrivacyRequest, today: date) -> Escalation:
+    """Open when a due date passed with no final answer, after a refusal or an answer the
+    requester is not satisfied with, or when a complaint stayed unresolved for 45 days."""
+    if request.status in FINAL_ANSWERS or (
+        request.status == Status.CLOSED and request.answered_at is not None
+    ):
+        if request.status == Status.REFUSED or request.refusal_reason:
+            return Escalation(True, _("We refused your request, fully or in part."))
+        return Escalation(True, _("You may escalate if our answer did not satisfy you."))
+    if request.status in PENDING_ANSWER:
+        if request.clock_stopped:
+            return Escalation(
+                False,
+                _(
+                    "We are waiting for your answer to our question; the time to answer runs again "
+                    "once you have answered."
+                ),
+            )
+        if today > request.due_on:
+            return Escalation(True, _("We did not answer by the due date."))
+        return Escalation(
+            False,
+            _(
+                "Our answer is not due yet. If it has not come by the due date, you can escalate "
+                "from the day after."
+            ),
+            request.due_on + timedelta(days=1),
+        )
+    if request.status == Status.UNCONFIRMED:
+        return Escalation(False, _("Please confirm your e-mail address first."))
+    return Escalation(
+        False, _("This request was withdrawn or lapsed: there is nothing to escalate.")
+    )
+
+
+def route(country: str, employment_data: bool) -> str:
+    """The slug of the body a complaint goes to: employment data goes to the authorities."""
+    if not employment_data:
+        return "default"
+    country = country.upper()
+    if country == deadlines.UNITED_KINGDOM:
+        return "ico"
+    if country == deadlines.SWITZERLAND:
+        return "fdpic"
+    return "eu-dpa-panel"

@@ -1,0 +1,108 @@
+"""The data protection authorities a person is pointed to after an unresolved dispute."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from disputes_app.authorities import DATA_FILE, Authority, all_authorities, authority_for
+
+EU_MEMBER_STATES = {
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+}  # fmt: skip
+EEA_EFTA = {"IS", "LI", "NO"}
+OTHERS = {"GB", "CH"}
+EXPECTED = EU_MEMBER_STATES | EEA_EFTA | OTHERS
+
+
+def test_the_expected_lists_are_complete():
+    assert len(EU_MEMBER_STATES) == 27
+    assert len(EXPECTED) == 32
+
+
+def test_every_expected_country_is_covered_and_nothing_else():
+    assert {authority.country for authority in all_authorities()} == EXPECTED
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_each_country_has_its_authority(code):
+    authority = authority_for(code)
+    assert isinstance(authority, Authority)
+    assert authority.country == code
+
+
+def test_all_authorities_is_sorted_by_country():
+    codes = [authority.country for authority in all_authorities()]
+    assert codes == sorted(codes)
+    assert len(codes) == len(set(codes))
+
+
+@pytest.mark.parametrize("authority", all_authorities(), ids=lambda a: a.country)
+def test_url_is_https_with_a_host(authority):
+    parts = urlsplit(authority.url)
+    assert parts.scheme == "https"
+    assert authority.url.startswith("https://")
+    assert parts.hostname
+    assert "." in parts.hostname
+
+
+@pytest.mark.parametrize("authority", all_authorities(), ids=lambda a: a.country)
+def test_names_are_not_empty(authority):
+    assert authority.name.strip()
+    assert authority.local_name.strip()
+    assert isinstance(authority.note, str)
+
+
+@pytest.mark.parametrize("authority", all_authorities(), ids=lambda a: a.country)
+def test_codes_are_uppercase_two_letters(authority):
+    assert re.fullmatch(r"[A-Z]{2}", authority.country)
+
+
+def test_greece_is_gr_and_the_uk_is_gb():
+    assert authority_for("GR") is not None
+    assert authority_for("EL") is None
+    assert authority_for("GB") is not None
+    assert authority_for("UK") is None
+
+
+def test_lookup_is_case_insensitive():
+    assert authority_for("fr") == authority_for("FR") == authority_for("Fr")
+    assert authority_for("fr").url == "https://www.cnil.fr"
+
+
+@pytest.mark.parametrize("code", ["US", "us", "GI", "", "XX"])
+def test_countries_not_covered_give_none(code):
+    assert authority_for(code) is None
+
+
+def test_source_entry_is_not_a_country():
+    assert authority_for("_source") is None
+    assert authority_for("_SOURCE") is None
+    assert all(not authority.country.startswith("_") for authority in all_authorities())
+
+
+def test_source_entry_records_the_check():
+    source = json.loads(DATA_FILE.read_text(encoding="utf-8"))["_source"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source["checked_on"])
+    assert source["reference"] == "https://edpb.europa.eu/about-edpb/about-edpb/members_en"
+
+
+def test_germany_points_to_the_federal_authority_with_a_note_about_the_laender():
+    germany = authority_for("DE")
+    assert "bfdi.bund.de" in germany.url
+    assert "Land" in germany.note
+
+
+def test_switzerland_and_the_uk():
+    assert authority_for("CH").url == "https://www.edoeb.admin.ch"
+    assert authority_for("GB").url == "https://ico.org.uk"
+
+
+def test_authority_is_immutable():
+    authority = authority_for("IT")
+    with pytest.raises(AttributeError):
+        authority.url = "https://example.org"  # type: ignore[misc]

@@ -1,0 +1,301 @@
+"""Escalation to a recourse body, walked under time travel (RULES.md section 4)."""
+
+import io
+import json
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from pypdf import PdfReader
+
+from disputes_app import reminders as dispute_reminders
+from disputes_app.models import Dispute, Outcome
+from requests_app import outbox, services
+from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RefusalReason
+from tests.helpers import file_request
+from tests.requests_app.test_concurrency import run_at_once
+
+FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
+
+
+def confirmed(**overrides) -> tuple[PrivacyRequest, str]:
+    with time_machine.travel(FILED_AT, tick=False):
+        request = file_request(**overrides)
+        request.confirm_email()
+        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+    return request, token
+
+
+def on(day: str):
+    return time_machine.travel(datetime.fromisoformat(f"{day}T12:00:00+00:00"), tick=False)
+
+
+def escalate(client, token, reason="No answer.", employment=False):
+    data = {"reason": reason}
+    if employment:
+        data["employment_data"] = "on"
+    return client.post(f"/requests/status/{token}/escalate/", data)
+
+
+@pytest.mark.django_db
+def test_an_eu_complaint_can_be_escalated_after_45_days_and_not_before(client):
+    request, token = confirmed(request_type="complaint")
+    assert request.due_on.isoformat() == "2026-04-16"
+
+    with on("2026-04-16"):
+        early = client.get(f"/requests/status/{token}/escalate/")
+        refused = escalate(client, token)
+    assert early.status_code == 200
+    assert "Escalation is not open yet." in early.content.decode()
+    assert '<time datetime="2026-04-17">' in early.content.decode()
+    assert refused.status_code == 200
+    assert Dispute.objects.count() == 0
+
+    with on("2026-04-17"):
+        response = escalate(client, token)
+
+    assert response.status_code == 302
+    dispute = Dispute.objects.get()
+    assert dispute.body.slug == "jams"
+    assert dispute.answer_due_on.isoformat() == "2026-05-17"
+    assert request.events.filter(kind="escalated").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_overdue_access_request_can_be_escalated_the_day_after_its_due_date(client):
+    request, token = confirmed()
+    with on("2026-04-02"):
+        escalate(client, token)
+    assert Dispute.objects.count() == 0
+
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    assert Dispute.objects.get().request == request
+
+
+@pytest.mark.django_db
+def test_a_refused_request_can_be_escalated_at_once(client):
+    request, token = confirmed()
+    with on("2026-03-05"):
+        request.refuse(RefusalReason.NO_DATA)
+        escalate(client, token, "I know you hold my data.")
+
+    assert Dispute.objects.get().reason == "I know you hold my data."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("country", "body"), [("DE", "eu-dpa-panel"), ("GB", "ico"), ("CH", "fdpic")]
+)
+def test_an_employment_data_complaint_goes_to_the_authorities(client, country, body):
+    request, token = confirmed(request_type="complaint", country=country)
+    with on("2026-05-01"):
+        escalate(client, token, "About my HR file.", employment=True)
+
+    assert Dispute.objects.get().body.slug == body
+
+
+@pytest.mark.django_db
+def test_posting_twice_makes_one_dispute(client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+        escalate(client, token)
+
+    assert Dispute.objects.count() == 1
+    assert OutboxEmail.objects.filter(kind="escalated").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_posting_at_once_make_one_dispute():
+    from disputes_app import services as dispute_services
+
+    request, _token = confirmed()
+    with on("2026-04-03"):
+        results = run_at_once(
+            [
+                lambda: (
+                    dispute_services.escalate(PrivacyRequest.objects.get(pk=request.pk), "Late.")[
+                        0
+                    ].pk
+                )
+                for _ in range(3)
+            ]
+        )
+
+    assert Dispute.objects.count() == 1
+    assert set(results) == {Dispute.objects.get().pk}
+
+
+@pytest.mark.django_db
+def test_escalating_tells_the_requester_and_the_officer_and_sends_the_body_the_case_file(
+    client, settings, mailoutbox
+):
+    settings.RECOURSE_BODY_EMAIL = "dpf-claims@jams.example"
+    request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    to_body = OutboxEmail.objects.get(kind="body_case_file")
+    assert to_body.to == "dpf-claims@jams.example"
+    assert OutboxEmail.objects.filter(kind="escalated", to=request.email).exists()
+    assert OutboxEmail.objects.filter(kind="officer_escalated").exists()
+    outbox.send(to_body.pk)
+    message = mailoutbox[-1]
+    assert request.reference in message.subject
+    assert [name for name, _content, _type in message.attachments] == [
+        f"{request.reference}.pdf",
+        f"{request.reference}.json",
+    ]
+
+
+@pytest.mark.django_db
+def test_without_a_body_address_only_the_requester_gets_the_case_file(client, settings):
+    settings.RECOURSE_BODY_EMAIL = ""
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    assert not OutboxEmail.objects.filter(kind="body_case_file").exists()
+
+
+def case_file_links(page: str) -> dict[str, str]:
+    links = re.findall(r'href="([^"]+/case-file\.(pdf|json)\?s=[^"]+)"', page)
+    return {fmt: url.replace("&amp;", "&") for url, fmt in links}
+
+
+@pytest.mark.django_db
+def test_the_case_file_holds_every_fact_and_no_name_or_address(client):
+    officer = get_user_model().objects.create_user("officer")
+    request, token = confirmed(full_name="Zoë Beispiel", email="zoe@example.de")
+    with on("2026-03-04"):
+        services.ask_requester(request, "identity", "Your customer number?", officer)
+    with on("2026-03-06"):
+        services.post_requester_message(request, "It is 4711, Grüße aus Zürich.")
+    with on("2026-03-20"):
+        services.extend(request, "Data in three systems.", officer)
+    with on("2026-06-03"):
+        escalate(client, token, "Still no answer after three months.")
+        page = client.get(f"/requests/status/{token}/").content.decode()
+        links = case_file_links(page)
+        pdf = b"".join(client.get(links["pdf"]).streaming_content)
+        data = json.loads(b"".join(client.get(links["json"]).streaming_content))
+
+    assert data["reference"] == request.reference
+    assert (data["received_on"], data["due_on"]) == ("2026-03-02", "2026-06-02")
+    assert data["due_rule"] == "gdpr_month_extended"
+    assert data["extension"]["reason"] == "Data in three systems."
+    assert [w["reason"] for w in data["waits"]] == ["email", "identity"]
+    assert any(m["body"] == "It is 4711, Grüße aus Zürich." for m in data["messages"])
+    assert data["escalation"]["reason"] == "Still no answer after three months."
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for fact in [
+        request.reference,
+        "2026-06-02",
+        "Data in three systems.",
+        "Grüße aus Zürich",
+        "Still no answer after three months.",
+    ]:
+        assert fact in text, fact
+    for personal in ["Zoë", "Beispiel", "zoe@example.de", "192.0.2.1"]:
+        assert personal not in text
+        assert personal not in json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_a_case_file_link_expires(client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+        links = case_file_links(client.get(f"/requests/status/{token}/").content.decode())
+    with on("2026-04-04"):
+        assert client.get(links["pdf"]).status_code == 410
+
+
+@pytest.mark.django_db
+def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
+    officer = get_user_model().objects.create_user("officer")
+    request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    dispute = Dispute.objects.get()
+    assert dispute.answer_due_on.isoformat() == "2026-05-03"
+
+    sent = []
+    moment = datetime.fromisoformat("2026-04-03T13:00:00+00:00")
+    with time_machine.travel(moment, tick=False) as clock:
+        while moment < datetime.fromisoformat("2026-05-12T00:00:00+00:00"):
+            sent += [(moment.date().isoformat(), q.kind) for q in dispute_reminders.sweep(moment)]
+            moment += timedelta(hours=6)
+            clock.move_to(moment)
+    assert sent == [
+        ("2026-04-26", "dispute_answer_soon"),
+        ("2026-05-01", "dispute_answer_soon"),
+        ("2026-05-04", "dispute_answer_late"),
+        ("2026-05-07", "dispute_answer_late"),
+        ("2026-05-10", "dispute_answer_late"),
+    ]
+
+    from disputes_app import services as dispute_services
+
+    dispute.acknowledge(officer)
+    dispute.request_answer(officer)
+    dispute.answer(officer)
+    assert dispute_reminders.sweep(datetime.fromisoformat("2026-05-20T12:00:00+00:00")) == []
+    dispute_services.decide(dispute, Outcome.UPHELD, officer)
+    dispute.remedy_done(officer)
+    dispute.close(officer)
+
+    assert list(dispute.events.values_list("status", flat=True)) == [
+        "filed",
+        "acknowledged",
+        "answer_due",
+        "answered",
+        "decided",
+        "remedy_done",
+        "closed",
+    ]
+    assert OutboxEmail.objects.filter(kind="dispute_decided", to=request.email).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unresolved_dispute_names_the_authority_and_arbitration(client):
+    _request, token = confirmed(country="FR")
+    with on("2026-04-03"):
+        escalate(client, token)
+    from disputes_app import services as dispute_services
+
+    dispute_services.decide(Dispute.objects.get(), Outcome.NOT_UPHELD)
+    page = client.get(f"/requests/status/{token}/").content.decode()
+
+    assert "cnil.fr" in page
+    assert "binding arbitration under Annex I" in page
+
+
+@pytest.mark.django_db
+def test_a_settled_or_employment_dispute_does_not_offer_arbitration(client):
+    _request, token = confirmed(request_type="complaint", country="DE")
+    with on("2026-05-01"):
+        escalate(client, token, "HR data.", employment=True)
+    from disputes_app import services as dispute_services
+
+    dispute_services.decide(Dispute.objects.get(), Outcome.NOT_UPHELD)
+    page = client.get(f"/requests/status/{token}/").content.decode()
+
+    assert "binding arbitration under Annex I" not in page
+
+
+@pytest.mark.django_db
+def test_the_late_notice_links_to_the_escalate_page():
+    from requests_app import reminders
+
+    request, _token = confirmed()
+    with on("2026-04-03"):
+        reminders.sweep()
+    late = OutboxEmail.objects.get(kind="reminder_late")
+
+    text = outbox.render(late).text
+    assert re.search(r"/requests/status/[A-Za-z0-9_-]+/escalate/", text)
