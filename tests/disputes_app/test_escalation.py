@@ -299,3 +299,27 @@ def test_the_late_notice_links_to_the_escalate_page():
 
     text = outbox.render(late).text
     assert re.search(r"/requests/status/[A-Za-z0-9_-]+/escalate/", text)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_open_disputes_and_the_report_their_outcomes(client, admin_client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    other, other_token = confirmed(email="other@example.org", details="another")
+    with on("2026-04-03"):
+        escalate(client, other_token)
+    from disputes_app import services as dispute_services
+
+    dispute_services.decide(Dispute.objects.get(request=other), Outcome.SETTLED)
+
+    dashboard = admin_client.get("/admin/").content.decode()
+    figures = admin_client.get(
+        "/admin/requests_app/privacyrequest/report/?year=2026"
+    ).content.decode()
+
+    row = dashboard[dashboard.index("Open disputes") :]
+    assert row[row.index("<td>") + 4 : row.index("</td>")] == "1"
+    assert "Disputes by outcome" in figures
+    assert '<td id="disputes-pending">1</td>' in figures
+    assert admin_client.get("/admin/disputes_app/dispute/?outcome__exact=").status_code == 200
