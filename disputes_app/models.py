@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.models import PrivacyRequest, TransitionNotAllowed, private_storage
+from requests_app.models import AppendOnly, PrivacyRequest, TransitionNotAllowed, private_storage
 
 
 class RecourseBody(models.Model):
@@ -209,7 +209,7 @@ class Dispute(models.Model):
         self._move(allowed, self.Status.CLOSED, staff_user, closed_at=timezone.now())
 
 
-class DisputeEvent(models.Model):
+class DisputeEvent(AppendOnly):
     """Each step of a dispute, with its date: append-only."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
@@ -227,14 +227,6 @@ class DisputeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.status}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Dispute events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Dispute events are append-only.")
 
 
 class DisputeReminder(models.Model):

@@ -735,7 +735,22 @@ class Reminder(models.Model):
         return f"{self.request} {self.kind} {self.deadline}"
 
 
-class RequestEvent(models.Model):
+class AppendOnly(models.Model):
+    """A record that is written once: never changed, never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is append-only: it cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{type(self).__name__} is append-only: it cannot be deleted.")
+
+
+class RequestEvent(AppendOnly):
     """What happened to a request: append-only, never edited or deleted."""
 
     class Kind(models.TextChoices):
@@ -785,14 +800,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Events are append-only: an event cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Events are append-only: an event cannot be deleted.")
 
 
 class Message(models.Model):

@@ -323,3 +323,16 @@ def test_the_dashboard_counts_open_disputes_and_the_report_their_outcomes(client
     assert "Disputes by outcome" in figures
     assert '<td id="disputes-pending">1</td>' in figures
     assert admin_client.get("/admin/disputes_app/dispute/?outcome__exact=").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_dispute_event_is_append_only(client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    event = Dispute.objects.get().events.get()
+
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
