@@ -85,7 +85,9 @@ class DisputeAdmin(admin.ModelAdmin):
             )
             for outcome, label in Outcome.choices
         ],
-        step_action("remedy_done", _("The remedy is done"), lambda d, u: d.remedy_done(u)),
+        step_action(
+            "remedy_done", _("The remedy is done"), lambda d, u: services.remedy_done(d, u)
+        ),
         step_action("close", _("Close"), lambda d, u: d.close(u)),
     ]
 

@@ -155,6 +155,19 @@ def decide(dispute: Dispute, outcome: str, staff_user: Any = None) -> None:
         )
 
 
+def remedy_done(dispute: Dispute, staff_user: Any = None) -> None:
+    """The remedy the body decided was carried out; the requester hears of it."""
+    with transaction.atomic():
+        dispute.remedy_done(staff_user)
+        token = AccessLink.issue(dispute.request, AccessLink.Purpose.STATUS)
+        queue_email(
+            "dispute_remedy_done",
+            dispute.request.email,
+            {"body": dispute.body.name, "status_url": emails.status_url(token)},
+            request=dispute.request,
+        )
+
+
 def iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 

@@ -246,7 +246,7 @@ def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
     dispute.answer(officer)
     assert dispute_reminders.sweep(datetime.fromisoformat("2026-05-20T12:00:00+00:00")) == []
     dispute_services.decide(dispute, Outcome.UPHELD, officer)
-    dispute.remedy_done(officer)
+    dispute_services.remedy_done(dispute, officer)
     dispute.close(officer)
 
     assert list(dispute.events.values_list("status", flat=True)) == [
@@ -259,6 +259,7 @@ def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
         "closed",
     ]
     assert OutboxEmail.objects.filter(kind="dispute_decided", to=request.email).count() == 1
+    assert OutboxEmail.objects.filter(kind="dispute_remedy_done", to=request.email).count() == 1
 
 
 @pytest.mark.django_db
@@ -336,3 +337,40 @@ def test_a_dispute_event_is_append_only(client):
         event.save()
     with pytest.raises(TypeError):
         event.delete()
+
+
+@pytest.mark.django_db
+def test_the_officer_records_the_bodys_steps_with_admin_actions(client, admin_client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    dispute = Dispute.objects.get()
+    changelist = "/admin/disputes_app/dispute/"
+
+    for action in ["acknowledge", "answer", "decide_not_upheld", "close"]:
+        admin_client.post(changelist, {"action": action, "_selected_action": [dispute.pk]})
+
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.outcome) == ("closed", "not_upheld")
+    assert (
+        dispute.request.reference
+        in admin_client.get(f"{changelist}?q={dispute.request.reference}").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_step_the_state_does_not_allow_is_refused_with_a_warning(client, admin_client):
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    dispute = Dispute.objects.get()
+
+    response = admin_client.post(
+        "/admin/disputes_app/dispute/",
+        {"action": "remedy_done", "_selected_action": [dispute.pk]},
+        follow=True,
+    )
+
+    assert "not possible in its state" in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.status == "filed"
