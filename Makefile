@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 
-.PHONY: run test lint format
+.PHONY: run test serve lint format
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,18 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 ## The portal on http://127.0.0.1:8000/ with a Celery worker and beat; Ctrl-C stops all.
 run: $(VENV)/.installed
+	mkdir -p var staticfiles
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py ensure_officer
 	PATH="$(BIN):$$PATH" DEBUG=$${DEBUG:-true} $(BIN)/honcho start -f Procfile
+
+## The production start: checks, migrations, static files, then gunicorn + worker + beat.
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py preflight
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	mkdir -p var
+	PATH="$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.serve
 
 ## The whole test suite (SQLite and the embedded broker unless DATABASE_URL / REDIS_URL are set).
 test: $(VENV)/.installed-dev

@@ -19,6 +19,8 @@ environ.Env.read_env(BASE_DIR / ".env")
 INSECURE_SECRET_KEY = "insecure-local-only-key-never-use-in-production"  # noqa: S105
 
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
+# Old keys still accepted while a rotation settles (docs/DEPLOY.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
@@ -39,7 +41,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "privacyportal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,12 +135,19 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Files of answers and case files: private, never served by URL, only through expiring links.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed names from collectstatic, served by whitenoise; plain in development.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or not env.bool("STATIC_MANIFEST", default=True)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
     "private": {"BACKEND": "requests_app.storage.PrivateStorage"},
 }
 # How long a download link on the status page works.
@@ -170,6 +181,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING below (JSON, request ids), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The organisation the portal serves (defaults: the first one, see docs/ORGANISATION.md).
@@ -280,11 +293,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+ERROR_HOOK = env.str("ERROR_HOOK", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {"context": {"()": "privacyportal.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "privacyportal.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        },
+        **(
+            {"hook": {"class": "privacyportal.logs.HookHandler", "level": "ERROR"}}
+            if ERROR_HOOK
+            else {}
+        ),
+    },
+    "root": {
+        "handlers": ["console", *(["hook"] if ERROR_HOOK else [])],
+        "level": env.str("LOG_LEVEL", default="INFO"),
+    },
+    # One line per request comes from RequestLogMiddleware; Django's own would repeat it.
+    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
 
 # The periodic sweeps (static schedule, UTC), run by the one beat.

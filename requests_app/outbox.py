@@ -101,7 +101,12 @@ def enqueue(email_id: int) -> None:
     try:
         send_email.delay(email_id)
     except Exception:
-        logger.warning("outbox %s: broker unavailable, left for the sweep", email_id, exc_info=True)
+        logger.warning(
+            "outbox %s: broker unavailable, left for the sweep",
+            email_id,
+            exc_info=True,
+            extra={"outbox_id": email_id},
+        )
 
 
 def claim(email_id: int) -> bool:
@@ -157,7 +162,13 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def record_failure(email: OutboxEmail, error: Exception) -> None:
-    logger.warning("outbox %s: send failed (attempt %s): %s", email.pk, email.attempts, error)
+    logger.warning(
+        "outbox %s: send failed (attempt %s): %s",
+        email.pk,
+        email.attempts,
+        error,
+        extra={"outbox_id": email.pk},
+    )
     failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     OutboxEmail.objects.filter(pk=email.pk).update(
         state=OutboxEmail.State.FAILED if failed else OutboxEmail.State.PENDING,

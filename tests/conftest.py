@@ -30,6 +30,13 @@ def portal_settings(settings, tmp_path):
     """Plain HTTP test client, generous rate limits, tasks run in-process."""
     settings.SECURE_SSL_REDIRECT = False
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    # Hashed static names need collectstatic first; tests/test_production.py covers them.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.INTAKE_RATE_LIMIT = 1000
     settings.LOST_LINK_RATE_LIMIT = 1000
     eager = celery_app.conf.task_always_eager

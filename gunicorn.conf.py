@@ -1,0 +1,20 @@
+"""gunicorn, as `make serve` runs it. Every value can be set from the environment."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Sync workers, the documented rule of thumb for a CPU-bound Django app.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Restarted now and then so that a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# No access log here: the portal logs one JSON line per request itself, with the secret
+# tokens of status and confirmation links taken out of the path.
+accesslog = None
+errorlog = "-"
+# Which proxies may tell gunicorn the client's scheme and address (X-Forwarded-*).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
