@@ -1,0 +1,603 @@
+"""The portal in English, German, French and Italian (Django's own i18n).
+
+These tests need no gettext tools: they read the templates, the Python sources, the ``.po``
+catalogues and the compiled ``.mo`` files directly.
+
+- every visible string of a public or e-mail template is marked for translation;
+- every catalogue is complete (no empty, partial or fuzzy entry) and its placeholders match;
+- every string the templates and the Python code mark is in every catalogue, and the compiled
+  ``.mo`` files say what the ``.po`` files say (``compilemessages`` was run);
+- the main pages and an e-mail render in the requester's language, with no English left.
+
+After changing a marked string: ``python manage.py makemessages -l de -l fr -l it
+--ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=var``, translate,
+then ``python manage.py compilemessages --ignore=.venv``.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation.template import templatize
+
+from requests_app import outbox, services
+from requests_app.models import AccessLink, OutboxEmail
+from tests.helpers import VALID_FILING
+
+BASE_DIR = Path(settings.BASE_DIR)
+TEMPLATES = BASE_DIR / "templates"
+LOCALE = BASE_DIR / "locale"
+TRANSLATED = ["de", "fr", "it"]
+# The packages makemessages reads: every top-level one but those the command ignores.
+NOT_EXTRACTED = {"tests", "bench", "var", "staticfiles", ".venv"}
+PYTHON_PACKAGES = sorted(
+    path.name
+    for path in BASE_DIR.iterdir()
+    if (path / "__init__.py").exists() and path.name not in NOT_EXTRACTED
+)
+
+
+# ---------------------------------------------------------------- (a) templates are marked
+
+# The public and e-mail templates; the back office (templates/admin) is staff-only.
+PUBLIC_TEMPLATES = sorted(
+    path
+    for path in TEMPLATES.rglob("*")
+    if path.suffix in {".html", ".txt"} and "admin" not in path.relative_to(TEMPLATES).parts
+)
+
+COMMENT_BLOCK = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}", re.S)
+BLOCK_TRANSLATE = re.compile(
+    r"{%\s*blocktrans(?:late)?\b.*?%}.*?{%\s*endblocktrans(?:late)?\s*%}", re.S
+)
+TEMPLATE_SYNTAX = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+HTML_TAG = re.compile(r"<[^>]*>")
+# Attributes a person reads or hears (tooltips, alternatives, accessible names, buttons).
+VISIBLE_ATTRIBUTE = re.compile(r'\s(?:alt|title|placeholder|aria-label)\s*=\s*"([^"]*)"')
+BUTTON_VALUE = re.compile(
+    r'<input\b[^>]*\btype="(?:submit|button|reset)"[^>]*\bvalue="([^"]*)"|'
+    r'<input\b[^>]*\bvalue="([^"]*)"[^>]*\btype="(?:submit|button|reset)"'
+)
+URL = re.compile(r"\b(?:https?://|mailto:)\S+")
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def unmarked_text(source: str) -> list[str]:
+    """The pieces of visible text left once the marked strings and the markup are gone."""
+    source = COMMENT_BLOCK.sub(" ", source)
+    source = BLOCK_TRANSLATE.sub(" ", source)
+    source = TEMPLATE_SYNTAX.sub(" ", source)
+    source = HTML_COMMENT.sub(" ", source)
+    pieces = [value for match in VISIBLE_ATTRIBUTE.finditer(source) for value in match.groups()]
+    pieces += [
+        value for match in BUTTON_VALUE.finditer(source) for value in match.groups() if value
+    ]
+    pieces += HTML_TAG.split(source)
+    found = []
+    for piece in pieces:
+        text = URL.sub(" ", html.unescape(piece))
+        if LETTER.search(text):
+            found.append(" ".join(text.split()))
+    return found
+
+
+def test_the_template_check_finds_unmarked_text_and_accepts_marked_text():
+    assert unmarked_text("<p>Hello</p>") == ["Hello"]
+    assert unmarked_text('<nav aria-label="Main"></nav>') == ["Main"]
+    assert unmarked_text('<input type="submit" value="Send">') == ["Send"]
+    assert unmarked_text('{% load i18n %}{% translate "Hi" as hi %}{{ hi }}: plain {{ x }}') == [
+        ": plain"
+    ]
+    marked = (
+        "{% load i18n %}<nav aria-label=\"{% translate 'Main' %}\">"
+        "<p>{% translate 'Hello' %} · – : ({{ name }}) {{ url }}</p>"
+        "{% blocktranslate count n=n %}{{ n }} day{% plural %}{{ n }} days{% endblocktranslate %}"
+        '<a href="https://example.com/x">https://example.com/x</a> mailto:a@example.com'
+        "{# a note #}{% comment %}Anything{% endcomment %}<!-- a comment -->&nbsp;&middot;</nav>"
+    )
+    assert unmarked_text(marked) == []
+
+
+def test_there_are_public_and_email_templates_to_check():
+    names = {path.relative_to(TEMPLATES).as_posix() for path in PUBLIC_TEMPLATES}
+    assert {"base.html", "requests/home.html", "emails/confirm_address.txt"} <= names
+    assert not any(name.startswith("admin/") for name in names)
+
+
+@pytest.mark.parametrize(
+    "template", PUBLIC_TEMPLATES, ids=lambda path: path.relative_to(TEMPLATES).as_posix()
+)
+def test_every_visible_string_of_a_template_is_marked_for_translation(template):
+    assert unmarked_text(template.read_text(encoding="utf-8")) == [], (
+        "wrap this text in {% translate %} or {% blocktranslate %}"
+    )
+
+
+# ---------------------------------------------------------------- (b) catalogues are complete
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str | None = None
+    msgstr: str = ""
+    msgstr_plural: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    obsolete: bool = False
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+def _unquote(text: str) -> str:
+    return ast.literal_eval(text)
+
+
+def read_po(path: Path) -> tuple[dict[str, str], list[Entry]]:
+    """The header and the entries of a .po file (the subset of the format gettext writes)."""
+    entries: list[Entry] = []
+    entry = Entry()
+    target: tuple[str, int | None] | None = None
+    started = False
+
+    def finish() -> None:
+        nonlocal entry, started, target
+        if started:
+            entries.append(entry)
+        entry, started, target = Entry(), False, None
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            finish()
+            continue
+        if line.startswith("#~"):
+            entry.obsolete = True
+            line = line[2:].strip()
+            if not line or line.startswith(("#", "|")):
+                continue
+        elif line.startswith("#,"):
+            entry.flags |= {flag.strip() for flag in line[2:].split(",")}
+            continue
+        elif line.startswith("#"):
+            continue
+        keyword, _space, rest = line.partition(" ")
+        if line.startswith('"'):
+            assert target is not None, f"{path}: text outside an entry: {raw!r}"
+            name, index = target
+            value = _unquote(line)
+        else:
+            match = re.fullmatch(r"(msgctxt|msgid|msgid_plural|msgstr)(?:\[(\d+)\])?", keyword)
+            assert match, f"{path}: unexpected line {raw!r}"
+            name, index = match[1], int(match[2]) if match[2] is not None else None
+            target, started = (name, index), True
+            value = _unquote(rest)
+            if name == "msgctxt":
+                entry.msgctxt = ""
+            elif name == "msgid_plural":
+                entry.msgid_plural = ""
+            if index is not None:
+                entry.msgstr_plural.setdefault(index, "")
+        if name == "msgstr" and index is not None:
+            entry.msgstr_plural[index] += value
+        elif name == "msgctxt":
+            entry.msgctxt += value
+        elif name == "msgid_plural":
+            entry.msgid_plural += value
+        else:
+            setattr(entry, name, getattr(entry, name) + value)
+    finish()
+
+    headers = [e for e in entries if e.msgid == "" and e.msgctxt is None and not e.obsolete]
+    assert len(headers) == 1, f"{path}: no header entry"
+    header = dict(line.split(":", 1) for line in headers[0].msgstr.splitlines() if ":" in line)
+    header = {key.strip(): value.strip() for key, value in header.items()}
+    if "fuzzy" in headers[0].flags:
+        header["#fuzzy"] = "yes"
+    return header, [e for e in entries if e is not headers[0] and not e.obsolete]
+
+
+def po_path(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / "django.po"
+
+
+def catalogue(language: str) -> list[Entry]:
+    return read_po(po_path(language))[1]
+
+
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|<[^>]+>")
+
+
+def placeholders(text: str) -> list[str]:
+    """Python-format placeholders and HTML tags, which a translation must keep as they are."""
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def test_the_po_reader_reads_contexts_plurals_flags_and_obsolete_entries(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '#: a.py:1\n#, fuzzy, python-format\nmsgctxt "start"\nmsgid "from %(x)s"\n'
+        'msgstr ""\n"vom "\n"%(x)s"\n\n'
+        'msgid "%d day"\nmsgid_plural "%d days"\nmsgstr[0] "%d Tag"\nmsgstr[1] ""\n\n'
+        '#~ msgid "gone"\n#~ msgstr "weg"\n',
+        encoding="utf-8",
+    )
+    header, entries = read_po(po)
+
+    assert header["Language"] == "de"
+    first, second = entries
+    assert first.key == ("start", "from %(x)s") and first.msgstr == "vom %(x)s"
+    assert first.flags == {"fuzzy", "python-format"}
+    assert second.msgid_plural == "%d days" and second.msgstr_plural == {0: "%d Tag", 1: ""}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_catalogue_header_names_its_language_and_plural_forms(language):
+    header, _entries = read_po(po_path(language))
+
+    assert header.get("Language") == language
+    assert re.match(r"nplurals=\d+;\s*plural=", header.get("Plural-Forms", ""))
+    assert "charset=UTF-8" in header.get("Content-Type", "")
+    assert "#fuzzy" not in header, "the header is still marked fuzzy"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_catalogue_entry_is_translated_and_none_is_fuzzy(language):
+    header, entries = read_po(po_path(language))
+    nplurals = int(re.match(r"nplurals=(\d+)", header["Plural-Forms"])[1])
+
+    assert entries
+    problems = []
+    for entry in entries:
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {entry.msgid!r}")
+        if entry.msgid_plural is None:
+            if not entry.msgstr.strip():
+                problems.append(f"untranslated: {entry.msgid!r}")
+        elif sorted(entry.msgstr_plural) != list(range(nplurals)) or not all(
+            form.strip() for form in entry.msgstr_plural.values()
+        ):
+            problems.append(f"plural forms incomplete: {entry.msgid!r}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_the_placeholders_and_markup(language):
+    problems = []
+    for entry in catalogue(language):
+        if entry.msgid_plural is None:
+            pairs = [(entry.msgid, entry.msgstr)]
+        else:
+            pairs = [(entry.msgid, entry.msgstr_plural[0])]
+            pairs += [(entry.msgid_plural, form) for i, form in entry.msgstr_plural.items() if i]
+        for source, translated in pairs:
+            if placeholders(source) != placeholders(translated):
+                problems.append(f"{source!r} -> {translated!r}")
+    assert problems == []
+
+
+def test_the_catalogues_have_the_same_entries():
+    keys = {language: {entry.key for entry in catalogue(language)} for language in TRANSLATED}
+
+    for language in TRANSLATED[1:]:
+        assert keys[language] == keys[TRANSLATED[0]], language
+
+
+# ---------------------------------------------------------------- (c) nothing is missing
+
+
+def template_messages() -> set[tuple[str | None, str]]:
+    """What makemessages takes from the templates: Django's templatize does the same step."""
+    call = re.compile(r"\b(gettext|pgettext|ngettext|npgettext)\(")
+    literal = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+    arguments = re.compile(rf"\s*{literal}(?:\s*,\s*{literal})*")
+    found = set()
+    for path in TEMPLATES.rglob("*"):
+        if path.suffix not in {".html", ".txt"}:
+            continue
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        for match in call.finditer(code):
+            args = ast.literal_eval("(" + arguments.match(code, match.end())[0] + ",)")
+            if match[1].startswith(("pgettext", "npgettext")):
+                found.add((args[0], args[1]))
+            else:
+                found.add((None, args[0]))
+    return found
+
+
+# The keywords Django's makemessages gives xgettext: name -> (context argument, message argument).
+PYTHON_KEYWORDS = {
+    "_": (None, 0),
+    "gettext": (None, 0),
+    "gettext_lazy": (None, 0),
+    "gettext_noop": (None, 0),
+    "ngettext": (None, 0),
+    "ngettext_lazy": (None, 0),
+    "pgettext": (0, 1),
+    "pgettext_lazy": (0, 1),
+    "npgettext": (0, 1),
+    "npgettext_lazy": (0, 1),
+}
+
+
+def python_messages() -> set[tuple[str | None, str]]:
+    found = set()
+    for package in PYTHON_PACKAGES:
+        for path in (BASE_DIR / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name not in PYTHON_KEYWORDS:
+                    continue
+                context, message = PYTHON_KEYWORDS[name]
+                args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+                if len(args) > message and isinstance(args[message], str):
+                    ctx = args[context] if context is not None else None
+                    found.add((ctx, args[message]))
+    return found
+
+
+def test_the_extraction_finds_the_strings_of_templates_and_code():
+    templates, code = template_messages(), python_messages()
+
+    assert (None, "Skip to the content") in templates
+    assert ("start of a period of dates", "from") in templates
+    assert (None, "%(name)s: privacy requests") in templates
+    assert (None, "A complaint: %(days)s day.") in templates
+    assert (None, "Enter your full name.") in code
+    assert (None, "Access: a copy of my data and how it is used") in code
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_marked_string_is_in_the_catalogue(language):
+    keys = {entry.key for entry in catalogue(language)}
+
+    assert sorted(template_messages() - keys, key=str) == [], "run makemessages and translate"
+    assert sorted(python_messages() - keys, key=str) == [], "run makemessages and translate"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_catalogue_holds_no_string_the_code_no_longer_marks(language):
+    stale = {entry.key for entry in catalogue(language)} - template_messages() - python_messages()
+
+    assert sorted(stale, key=str) == [], "run makemessages: these strings are gone from the code"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalogue_matches_the_po_file(language):
+    mo = po_path(language).with_suffix(".mo")
+    assert mo.exists(), "run compilemessages and commit the .mo file"
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+
+    stale = []
+    for entry in catalogue(language):
+        if entry.msgid_plural is None:
+            if entry.msgctxt is None:
+                got = compiled.gettext(entry.msgid)
+            else:
+                got = compiled.pgettext(entry.msgctxt, entry.msgid)
+            if got != entry.msgstr:
+                stale.append(entry.msgid)
+            continue
+        for n in range(0, 12):
+            form = compiled.plural(n)
+            if entry.msgctxt is None:
+                got = compiled.ngettext(entry.msgid, entry.msgid_plural, n)
+            else:
+                got = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
+            if got != entry.msgstr_plural.get(form):
+                stale.append(entry.msgid)
+                break
+    assert stale == [], "run compilemessages: the .mo file is older than the .po file"
+
+
+# ---------------------------------------------------------------- (d) pages and e-mails
+
+
+SKIPPED_ELEMENTS = re.compile(r"<(script|style|select)\b.*?</\1>", re.S)
+
+
+def visible_text(page: str) -> set[str]:
+    """The text pieces of a page with at least two words (form controls' options left out)."""
+    page = SKIPPED_ELEMENTS.sub(" ", page)
+    pieces = set()
+    for piece in HTML_TAG.split(page):
+        text = " ".join(html.unescape(piece).split())
+        if len(LETTER.findall(text)) >= 4 and " " in text:
+            pieces.add(text)
+    return pieces
+
+
+def organisation_data() -> list[str]:
+    return [
+        settings.ORGANISATION_NAME,
+        settings.ORGANISATION_EMAIL,
+        *settings.ORGANISATION_ADDRESS.splitlines(),
+        *settings.ORGANISATION_WEBSITES,
+        *settings.ORGANISATION_SUBPROCESSORS,
+    ]
+
+
+def english_left(english: set[str], translated: set[str]) -> set[str]:
+    """Pieces of the English page that the translated page repeats, the organisation's own
+    name, address and so on aside."""
+    left = set()
+    for piece in english & translated:
+        rest = piece
+        for value in organisation_data():
+            rest = rest.replace(value.strip(), " ")
+        if len(LETTER.findall(rest)) >= 4:
+            left.add(piece)
+    return left
+
+
+def get_page(client, path: str, language: str, data: dict | None = None) -> str:
+    if data is None:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+    else:
+        response = client.post(path, data, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+PAGES = {
+    "home": ("/", None),
+    "new": ("/requests/new/", None),
+    "new with errors": ("/requests/new/", {"request_type": "", "full_name": " ", "email": "x"}),
+    "lost link": ("lost_link", None),
+    "lost link with errors": ("lost_link", {"email": "not an address"}),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_public_pages_render_in_the_browsers_language_with_no_english_left(
+    client, language, page_name
+):
+    path, data = PAGES[page_name]
+    if not path.startswith("/"):
+        path = reverse(f"requests:{path}")
+
+    english = get_page(client, path, "en", data)
+    translated = get_page(client, path, language, data)
+
+    assert '<html lang="en">' in english
+    assert f'<html lang="{language}">' in translated
+    assert ('class="error-summary"' in translated) == (data is not None)
+    assert len(visible_text(english)) >= 5
+    assert english_left(visible_text(english), visible_text(translated)) == set()
+
+
+@pytest.mark.django_db
+def test_the_german_home_page_reads_german(client):
+    page = get_page(client, "/", "de")
+
+    assert "Ihre Datenschutzrechte" in page
+    assert "Antrag stellen" in page
+    assert "Datenschutzbehörde" in page
+    assert "Data Privacy Framework" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "month"), [("en", "March"), ("de", "März"), ("fr", "mars"), ("it", "marzo")]
+)
+def test_dates_are_written_for_the_language_and_stay_machine_readable(client, language, month):
+    request, _created = services.file_request(
+        dict(VALID_FILING), language=language, ip_address="192.0.2.1", form_token=""
+    )
+    token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+    request.received_at = request.received_at.replace(year=2026, month=3, day=2, hour=10)
+    request.save(update_fields=["received_at"])
+
+    page = get_page(client, reverse("requests:status", args=[token]), language)
+
+    received = re.search(r'<time datetime="2026-03-02">([^<]*)</time>', page)
+    assert received, "the machine-readable date stays YYYY-MM-DD"
+    assert month.lower() in received[1].lower()  # Django writes Italian months capitalised
+    assert f'<time datetime="{request.due_on:%Y-%m-%d}" id="due-date">' in page
+    if language != "en":
+        assert "March" not in page
+
+
+@pytest.mark.django_db
+def test_every_page_offers_a_language_switcher_that_works_without_javascript(client):
+    page = get_page(client, "/requests/new/", "de")
+
+    form = re.search(r'<form class="language-switcher"[^>]*>.*?</form>', page, re.S)
+    assert form, "base.html has the language switcher"
+    form = form[0]
+    assert f'action="{reverse("set_language")}"' in form
+    assert 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="next" value="/requests/new/">' in form
+    select = re.search(r'<select id="([^"]+)" name="language">', form)
+    assert select and f'<label for="{select[1]}">Sprache</label>' in form
+    assert re.search(r'<button type="submit">[^<]+</button>', form)
+    options = dict(re.findall(r'<option value="(\w+)" lang="\1"[^>]*>([^<]+)</option>', form))
+    assert options == {"en": "English", "de": "Deutsch", "fr": "Français", "it": "Italiano"}
+    assert re.search(r'<option value="de" lang="de" selected>', form)
+
+
+@pytest.mark.django_db
+def test_choosing_a_language_keeps_the_page_and_changes_its_language(client):
+    response = client.post(
+        reverse("set_language"),
+        {"language": "fr", "next": "/requests/new/"},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/requests/new/"
+    page = get_page(client, "/requests/new/", "de")
+    assert '<html lang="fr">' in page
+    assert "Déposer une demande" in page
+
+
+@pytest.mark.django_db
+def test_the_switcher_will_not_send_anyone_to_another_site(client):
+    response = client.post(
+        reverse("set_language"), {"language": "it", "next": "https://evil.example/"}
+    )
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_request_remembers_the_language_it_was_filed_in(client):
+    client.post("/requests/new/", VALID_FILING, HTTP_ACCEPT_LANGUAGE="it")
+
+    email = OutboxEmail.objects.get(kind="confirm_address")
+    assert email.request.language == "it"
+    assert email.language == "it"
+    assert "Confermi il Suo indirizzo e-mail" in outbox.render(email).subject
+
+
+def rendered_email(language: str) -> outbox.Rendered:
+    request, _created = services.file_request(
+        dict(VALID_FILING), language=language, ip_address="192.0.2.1", form_token=language
+    )
+    email = OutboxEmail.objects.get(request=request, kind="confirm_address")
+    assert email.language == language
+    return outbox.render(email)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("de", "Bitte bestätigen Sie Ihre E-Mail-Adresse"),
+        ("fr", "Veuillez confirmer votre adresse e-mail"),
+        ("it", "Confermi il Suo indirizzo e-mail"),
+    ],
+)
+def test_an_email_is_written_in_the_requesters_language(language, subject):
+    english = rendered_email("en")
+    translated = rendered_email(language)
+
+    assert subject in translated.subject
+    assert "Please confirm" not in translated.subject
+    assert f'<html lang="{language}">' in translated.html
+    english_text = {" ".join(line.split()) for line in english.text.splitlines()}
+    english_text = {line for line in english_text if len(LETTER.findall(line)) >= 4}
+    assert english_text
+    for line in translated.text.splitlines():
+        assert " ".join(line.split()) not in english_text - {""}, line
+    assert english_left(visible_text(english.html), visible_text(translated.html)) == set()
