@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from requests_app.models import Message, PrivacyRequest, RequestType
+from requests_app.models import Message, RequestType
 
 
 class AccessibleFormMixin:
@@ -36,7 +39,71 @@ def stripped_text(value: str) -> str:
     return value.strip()
 
 
-class IntakeForm(AccessibleFormMixin, forms.ModelForm):
+@functools.lru_cache(maxsize=16)
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    # django-countries sorts ~250 names by their translation: once per language, not per form.
+    return tuple((code, str(name)) for code, name in countries)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166-1 countries in the reader's language, after an empty first choice."""
+    return [("", gettext("Choose a country")), *_countries(get_language() or "en")]
+
+
+class IntakeForm(AccessibleFormMixin, forms.Form):
+    """The contract's intake fields (PORTAL.md); the service builds the request from them."""
+
+    request_type = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        choices=RequestType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose what you would like to do."),
+            "invalid_choice": _("Choose one of the listed kinds of request."),
+        },
+    )
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": _("Enter your full name."),
+            "max_length": _("Your name can have at most 200 characters."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send a link to this address to confirm that it is yours."),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address such as name@example.com."),
+        },
+    )
+    # Choices as a callable: read when validating or rendering, not copied into every form.
+    country = forms.ChoiceField(
+        label=_("Country where you live"),
+        help_text=_("It decides which law applies and when the answer is due."),
+        choices=country_choices,
+        error_messages={
+            "required": _("Choose the country where you live."),
+            "invalid_choice": _("Choose a country from the list."),
+        },
+    )
+    details = forms.CharField(
+        label=_("Your request"),
+        help_text=_(
+            "Tell us what you are asking for and, if you can, which of our websites or "
+            "products you used. At most 5,000 characters."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": _("Describe your request."),
+            "max_length": _("Your request can have at most 5,000 characters."),
+        },
+    )
     consent = forms.BooleanField(
         label=_("I agree that the data I give here is used to handle my request."),
         error_messages={"required": _("Please agree so that we can handle your request.")},
@@ -44,62 +111,10 @@ class IntakeForm(AccessibleFormMixin, forms.ModelForm):
     # Filled by the form itself: posting the same form twice files one request.
     form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    class Meta:
-        model = PrivacyRequest
-        fields = ["request_type", "full_name", "email", "country", "details"]
-        labels = {
-            "request_type": _("What would you like to do?"),
-            "full_name": _("Your full name"),
-            "email": _("Your e-mail address"),
-            "country": _("Country where you live"),
-            "details": _("Your request"),
-        }
-        help_texts = {
-            "email": _("We send a link to this address to confirm that it is yours."),
-            "country": _("It decides which law applies and when the answer is due."),
-            "details": _(
-                "Tell us what you are asking for and, if you can, which of our websites or "
-                "products you used. At most 5,000 characters."
-            ),
-        }
-        widgets = {
-            "request_type": forms.RadioSelect,
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "details": forms.Textarea(attrs={"rows": 8}),
-        }
-        error_messages = {
-            "request_type": {
-                "required": _("Choose what you would like to do."),
-                "invalid_choice": _("Choose one of the listed kinds of request."),
-            },
-            "full_name": {
-                "required": _("Enter your full name."),
-                "max_length": _("Your name can have at most 200 characters."),
-            },
-            "email": {
-                "required": _("Enter your e-mail address."),
-                "invalid": _("Enter an e-mail address such as name@example.com."),
-            },
-            "country": {
-                "required": _("Choose the country where you live."),
-                "invalid_choice": _("Choose a country from the list."),
-            },
-            "details": {
-                "required": _("Describe your request."),
-                "max_length": _("Your request can have at most 5,000 characters."),
-            },
-        }
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request_type"].choices = RequestType.choices
-        self.fields["country"].choices = [("", _("Choose a country")), *self.country_choices()]
         if not self.is_bound:
             self.initial.setdefault("form_token", secrets.token_urlsafe(16))
-
-    def country_choices(self) -> list[tuple[str, str]]:
-        return [c for c in self.fields["country"].choices if c[0]]
 
     def clean_full_name(self) -> str:
         return self._required_text("full_name", _("Enter your full name."))
