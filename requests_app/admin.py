@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -178,6 +178,22 @@ class WaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AssigneeFilter(admin.RelatedOnlyFieldListFilter):
+    """The staff who have a request assigned, as RelatedOnlyFieldListFilter lists them.
+
+    That one asks for the DISTINCT assignees of the whole table: a scan of all its index
+    entries (35–70 ms at a million requests). The same choices come from asking, for each user,
+    whether one request names them: one probe of the assignee index per user.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        assigned = model_admin.get_queryset(request).filter(**{self.field_path: OuterRef("pk")})
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to=Q(Exists(assigned)), ordering=ordering
+        )
+
+
 # The steps an officer takes on a request: (name, label, form, statuses it applies to).
 STEPS = {
     "assign": (_("Assign"), admin_forms.AssignForm, OPEN_STATUSES),
@@ -216,7 +232,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
         "request_type",
-        "country",
+        "country_name",
         "status",
         "received_on",
         "due",
@@ -231,7 +247,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "status",
         "request_type",
         "country",
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("assignee", AssigneeFilter),
     ]
     list_select_related = ["assignee"]
     search_fields = ["reference", "email", "full_name"]
@@ -301,6 +317,15 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("received"), ordering="received_at")
     def received_on(self, obj: PrivacyRequest):
         return obj.received_at.date()
+
+    @admin.display(description=_("country of residence"), ordering="country")
+    def country_name(self, obj: PrivacyRequest) -> str | None:
+        """The name, as the field's column showed it, without its 249 choices for each row.
+
+        The admin shows a field with choices by building the dict of all its choices for
+        each cell: for the country that cost 50–60 ms a page of 50 rows.
+        """
+        return obj.country.name or None
 
     @admin.display(description=_("due"), ordering="due_on")
     def due(self, obj: PrivacyRequest) -> str:

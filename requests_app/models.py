@@ -183,6 +183,13 @@ class PrivacyRequest(models.Model):
             models.Index(Lower("email"), name="request_email_ci_idx"),
             models.Index(fields=["status", "due_on"], name="request_status_due_idx"),
             models.Index(fields=["received_at"], name="request_received_idx"),
+            # The officer's list in its order: the open queue (its default), and all of it.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=["unconfirmed", "new", "in_progress", "waiting"]),
+                name="request_open_due_id_idx",
+            ),
+            models.Index(fields=["due_on", "id"], name="request_due_id_idx"),
             models.Index(
                 fields=["next_reminder_at"],
                 condition=models.Q(next_reminder_at__isnull=False),
