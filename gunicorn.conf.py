@@ -9,9 +9,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Load the app once before forking: a worker that is restarted starts in milliseconds.
+preload_app = True
 # Restarted now and then so that a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 20000
+max_requests_jitter = 2000
 # No access log here: the portal logs one JSON line per request itself, with the secret
 # tokens of status and confirmation links taken out of the path.
 accesslog = None

@@ -256,6 +256,15 @@ class PrivacyRequest(models.Model):
             )
         return ["due_on", "due_rule", "clock_stopped"]
 
+    def take_reference(self, year: int) -> None:
+        """Number the request, last thing in its transaction.
+
+        The year's counter row stays locked from here until the commit, so every statement
+        done before it is time other filings need not wait.
+        """
+        self.reference = ReferenceCounter.next_reference(year)
+        PrivacyRequest.objects.filter(pk=self.pk).update(reference=self.reference)
+
     def _check(self, allowed_from: frozenset[str] | set[str], to: str) -> None:
         """Lock the row and check the move from the state in the database, not in memory."""
         current = PrivacyRequest.objects.select_for_update().get(pk=self.pk)

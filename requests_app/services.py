@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -17,7 +18,6 @@ from requests_app.models import (
     AnswerFile,
     Message,
     PrivacyRequest,
-    ReferenceCounter,
     RefusalReason,
     RequestEvent,
     Status,
@@ -41,6 +41,11 @@ def submission_key(data: dict[str, Any], form_token: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def provisional_reference() -> str:
+    """Unique until the real reference is taken at the end of the same transaction."""
+    return f"new-{secrets.token_hex(8)}"
+
+
 def file_request(
     data: dict[str, Any], *, language: str, ip_address: str | None, form_token: str = ""
 ) -> tuple[PrivacyRequest, bool]:
@@ -59,7 +64,7 @@ def file_request(
     request.set_deadline()
     try:
         with transaction.atomic():
-            request.reference = ReferenceCounter.next_reference(request.received_at.year)
+            request.reference = provisional_reference()
             request.next_reminder_at = request.received_at
             request.save()
             Wait.objects.create(
@@ -72,6 +77,7 @@ def file_request(
             )
             token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
             emails.confirm_address(request, token)
+            request.take_reference(request.received_at.year)
     except IntegrityError:
         # The same form, posted twice at once: the other post created it.
         existing = PrivacyRequest.objects.filter(submission_key=key).first()
@@ -253,9 +259,7 @@ def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) ->
     )
     request.set_deadline()
     with transaction.atomic():
-        request.reference = ReferenceCounter.next_reference(
-            PrivacyRequest.local_date(received_at).year
-        )
+        request.reference = provisional_reference()
         request.save()
         request.record(
             RequestEvent.Kind.FILED,
@@ -265,4 +269,5 @@ def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) ->
         )
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
+        request.take_reference(PrivacyRequest.local_date(received_at).year)
     return request
