@@ -23,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +42,8 @@ FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 100.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# More than this many cores busy before the run (or "other" during it) taints the figures.
+NOISY_CORES = 0.15
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,13 +51,25 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=30, help="seconds per measured run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--warmup", type=int, default=3, help="seconds, not measured")
+    # sync x2, one worker per core: a filing is mostly CPU (~6 ms of Python, ~2 ms waiting
+    # on PostgreSQL and Redis), PostgreSQL and Redis share the two cores, and a worker
+    # preempted while it holds the reference-counter row stalls every other filing.
+    # gthread keeps wrk's connections on the worker that accepted them, so one GIL does
+    # most of the work.
+    # Measured: docs/BENCHMARKS.md.
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
+    # The project's gunicorn.conf.py (read from the checkout) recycles a worker after ~2,000
+    # requests: a few seconds at these rates, so a run would time worker start-ups.
+    parser.add_argument("--max-requests", type=int, default=0, help="recycle workers (0: never)")
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--database", default="privacyportal_bench")
     parser.add_argument("--redis-db", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--wait-idle", type=float, default=0, help="wait up to this many s for a quiet machine"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args()
 
@@ -70,7 +84,7 @@ def require_wrk() -> str:
 # --- Environment, database, server --------------------------------------------------------
 
 
-def server_env(args: argparse.Namespace) -> dict[str, str]:
+def server_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     """Production-like settings, as a deployment would set them (privacyportal/settings.py)."""
     return {
         **os.environ,
@@ -84,6 +98,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         "EMAIL_URL": "consolemail://",
         "INTAKE_RATE_LIMIT": "1000000000",
         "PYTHONPATH": str(ROOT),
+        "BENCH_STATIC_ROOT": str(workdir / "static"),
     }
 
 
@@ -106,14 +121,14 @@ def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def prepare_database(env: dict[str, str]) -> None:
-    """Migrate, then add the floor's table (the benchmark's own, not a project model)."""
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+def manage(env: dict[str, str], *words: str) -> None:
+    subprocess.run([str(VENV_BIN / "python"), "manage.py", *words], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate, collect static files (pages link their hashed names), add the floor's table."""
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         conn.execute(
             "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text, "
@@ -127,7 +142,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(args: argparse.Namespace, env: dict[str, str], port: int, log: Path):
+def start_gunicorn(
+    args: argparse.Namespace, env: dict[str, str], port: int, log: Path
+) -> subprocess.Popen:
+    """The project's gunicorn.conf.py applies (gunicorn reads it from the working directory);
+    the command line overrides address, worker class and count, and recycling."""
     command = [
         str(VENV_BIN / "gunicorn"),
         "privacyportal.wsgi:application",
@@ -139,11 +158,19 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str], port: int, log
         str(args.workers),
         "--threads",
         str(args.threads),
+        "--max-requests",
+        str(args.max_requests),
         "--error-logfile",
         str(log),
+        # Its default path is shared by every gunicorn of the user: another one's to keep.
+        "--no-control-socket",
     ]
-    # Own process group, so that stopping it never touches anything else.
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    # Own process group, so that stopping it never touches anything else. Its output (one
+    # log line per request) goes to the log, as it would in production.
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output
+        )
 
 
 def wait_until_serving(base: str, timeout: float = 30.0) -> None:
@@ -153,7 +180,7 @@ def wait_until_serving(base: str, timeout: float = 30.0) -> None:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while the workers start
             pass
         time.sleep(0.3)
     sys.exit(f"gunicorn did not answer on {base} within {timeout:.0f} s")
@@ -172,7 +199,8 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
 
 def csrf_pair(base: str) -> tuple[str, str]:
     """The csrftoken cookie and the form's hidden token; one pair serves every POST."""
-    with urllib.request.urlopen(f"{base}{INTAKE_PATH}", timeout=10) as response:  # noqa: S310
+    # Generous: with many workers, the one that answers may still be starting on 2 cores.
+    with urllib.request.urlopen(f"{base}{INTAKE_PATH}", timeout=60) as response:  # noqa: S310
         cookies = response.headers.get_all("Set-Cookie") or []
         page = response.read().decode()
     cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
@@ -187,7 +215,8 @@ def csrf_pair(base: str) -> tuple[str, str]:
 class CpuSample:
     at: float
     machine_busy: int
-    by_pid: dict[int, tuple[str, int, int]]  # pid: (comm, parent pid, jiffies)
+    interrupts: int  # irq + softirq: the kernel's loopback TCP work, charged to no process
+    by_pid: dict[int, tuple[str, int, int]]  # pid: (comm, parent pid, own + children's ticks)
     children_seconds: float  # CPU of reaped children: wrk, once it has exited
 
 
@@ -202,7 +231,10 @@ def read_processes() -> dict[int, tuple[str, int, int]]:
             continue  # gone meanwhile
         comm = raw[raw.index("(") + 1 : raw.rindex(")")]
         fields = raw[raw.rindex(")") + 2 :].split()
-        processes[int(entry.name)] = (comm, int(fields[1]), int(fields[11]) + int(fields[12]))
+        # utime + stime + cutime + cstime: a worker or backend that exits is reaped by its
+        # parent (gunicorn's master, the postmaster), whose children's time then holds it.
+        ticks = sum(int(f) for f in fields[11:15])
+        processes[int(entry.name)] = (comm, int(fields[1]), ticks)
     return processes
 
 
@@ -211,7 +243,11 @@ def cpu_sample() -> CpuSample:
     idle = values[3] + values[4]  # idle + iowait
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return CpuSample(
-        time.monotonic(), sum(values[:8]) - idle, read_processes(), usage.ru_utime + usage.ru_stime
+        at=time.monotonic(),
+        machine_busy=sum(values[:8]) - idle,
+        interrupts=values[5] + values[6],
+        by_pid=read_processes(),
+        children_seconds=usage.ru_utime + usage.ru_stime,
     )
 
 
@@ -225,31 +261,66 @@ def descendants(root: int, processes: dict[int, tuple[str, int, int]]) -> set[in
     return found
 
 
+Group = Callable[[dict[int, tuple[str, int, int]]], set[int]]
+
+
 def cpu_use(before: CpuSample, after: CpuSample, server_pid: int) -> dict[str, float]:
     """Cores used on average by each party between two samples (2.0 = both cores busy)."""
     elapsed = after.at - before.at
 
-    def cores(pids: set[int]) -> float:
-        ticks = sum(
-            after.by_pid[p][2] - before.by_pid[p][2]
-            for p in pids
-            if p in before.by_pid and after.by_pid[p][0] == before.by_pid[p][0]
-        )
-        return ticks / CLOCK_TICKS / elapsed
+    def cores(group: Group) -> float:
+        # Each sample's members summed apart: a process that started meanwhile counts in
+        # full, one that exited is in its parent's children's time, and neither twice.
+        def total(sample: CpuSample) -> int:
+            return sum(sample.by_pid[p][2] for p in group(sample.by_pid))
 
-    def named(prefix: str) -> set[int]:
-        return {p for p, (comm, _, _) in after.by_pid.items() if comm.startswith(prefix)}
+        return (total(after) - total(before)) / CLOCK_TICKS / elapsed
 
-    return {
+    def named(prefix: str) -> Group:
+        return lambda by_pid: {p for p, (comm, _, _) in by_pid.items() if comm.startswith(prefix)}
+
+    use = {
         "machine": (after.machine_busy - before.machine_busy) / CLOCK_TICKS / elapsed,
-        "gunicorn": cores(descendants(server_pid, after.by_pid)),
+        "gunicorn": cores(lambda by_pid: descendants(server_pid, by_pid)),
         "postgres": cores(named("postgres")),
         "redis": cores(named("redis-server")),
         "wrk": (after.children_seconds - before.children_seconds) / elapsed,
+        "irq": (after.interrupts - before.interrupts) / CLOCK_TICKS / elapsed,
     }
+    # Whatever else ran meanwhile (another process on the machine): the figures' noise.
+    use["other"] = max(use["machine"] - sum(v for k, v in use.items() if k != "machine"), 0.0)
+    return use
+
+
+def wait_for_idle(patience: float) -> float:
+    """Wait up to `patience` seconds for a quiet machine; returns the last busy reading."""
+    deadline = time.monotonic() + patience
+    busy = busy_cores()
+    while busy > NOISY_CORES and time.monotonic() < deadline:
+        busy = busy_cores()
+    return busy
+
+
+def busy_cores(seconds: float = 2.0) -> float:
+    """How busy the machine is before the benchmark starts (0.0 = idle)."""
+    before = cpu_sample()
+    time.sleep(seconds)
+    after = cpu_sample()
+    return (after.machine_busy - before.machine_busy) / CLOCK_TICKS / (after.at - before.at)
 
 
 # --- Load --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    """How wrk drives the server: the same for the intake and the floor."""
+
+    wrk_threads: int
+    connections: int
+    token: str
+    cookie: str
+    server_pid: int
 
 
 @dataclass
@@ -280,11 +351,11 @@ class Run:
         return self.sent - self.responses
 
 
-def run_wrk(wrk: str, base: str, path: str, seconds: int, tag: str, settings: dict) -> Run:
+def run_wrk(wrk: str, base: str, path: str, seconds: int, tag: str, settings: Load) -> Run:
     command = [
         wrk,
-        f"-t{settings['wrk_threads']}",
-        f"-c{settings['connections']}",
+        f"-t{settings.wrk_threads}",
+        f"-c{settings.connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
@@ -293,8 +364,8 @@ def run_wrk(wrk: str, base: str, path: str, seconds: int, tag: str, settings: di
         f"{base}{path}",
         "--",
         path,
-        settings["token"],
-        settings["cookie"],
+        settings.token,
+        settings.cookie,
         tag,
     ]
     before = cpu_sample()
@@ -314,11 +385,13 @@ def run_wrk(wrk: str, base: str, path: str, seconds: int, tag: str, settings: di
         p90_ms=raw["p90_us"] / 1000,
         p99_ms=raw["p99_us"] / 1000,
         max_ms=raw["max_us"] / 1000,
-        cpu=cpu_use(before, after, settings["server_pid"]),
+        cpu=cpu_use(before, after, settings.server_pid),
     )
 
 
-def drive(wrk: str, base: str, path: str, name: str, args: argparse.Namespace, settings: dict):
+def drive(
+    wrk: str, base: str, path: str, name: str, args: argparse.Namespace, settings: Load
+) -> tuple[Run | None, Run]:
     """A short unmeasured warm-up (workers import lazily), then the measured run."""
     warmup = (
         run_wrk(wrk, base, path, args.warmup, f"{name}-warmup", settings) if args.warmup else None
@@ -355,7 +428,9 @@ def accepted(runs: list[Run | None]) -> tuple[int, int]:
     return sum(r.statuses.get(302, 0) for r in done), sum(r.in_flight for r in done)
 
 
-def completeness(dsn: str, redis_url: str, intake: list, floor: list) -> list[Check]:
+def completeness(
+    dsn: str, redis_url: str, intake: list[Run | None], floor: list[Run | None]
+) -> list[Check]:
     with psycopg.connect(dsn) as conn:
         rows, references, emails, no_event, no_email, floor_rows = conn.execute(
             COMPLETENESS_SQL
@@ -401,6 +476,16 @@ def print_runs(intake: Run, floor: Run) -> None:
         parts = "  ".join(f"{k} {v:.2f}" for k, v in run.cpu.items())
         per_request = run.cpu["gunicorn"] * 1000 / run.rps if run.rps else 0
         print(f"  {run.name:8}{parts}   gunicorn CPU per request {per_request:.1f} ms")
+        if run.cpu["other"] > NOISY_CORES:
+            print(f"  WARNING: other processes took {run.cpu['other']:.2f} cores during {run.name}")
+
+
+def print_log_tail(log: Path, lines: int = 20) -> None:
+    """The server's last words, so that a run with errors says why."""
+    tail = log.read_text(errors="replace").splitlines()[-lines:] if log.exists() else []
+    print(f"\nLast {len(tail)} lines of {log}:")
+    for line in tail:
+        print(f"  {line}")
 
 
 def targets(intake: Run, floor: Run, checks: list[Check]) -> list[Check]:
@@ -452,18 +537,14 @@ def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path
     try:
         wait_until_serving(base)
         cookie, token = csrf_pair(base)
-        settings = {
-            "wrk_threads": args.wrk_threads,
-            "connections": args.connections,
-            "token": token,
-            "cookie": cookie,
-            "server_pid": server.pid,
-        }
+        settings = Load(args.wrk_threads, args.connections, token, cookie, server.pid)
         intake_warmup, intake = drive(wrk, base, INTAKE_PATH, "intake", args, settings)
         floor_warmup, floor = drive(wrk, base, FLOOR_PATH, "floor", args, settings)
     finally:
         stop_gunicorn(server)
     print_runs(intake, floor)
+    if intake.errors or floor.errors:
+        print_log_tail(log)
     checks = completeness(
         env["DATABASE_URL"], env["REDIS_URL"], [intake_warmup, intake], [floor_warmup, floor]
     )
@@ -477,21 +558,46 @@ def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path
     return passed
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree differed from it (read-only git)."""
+
+    def git(*words: str) -> str:
+        result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if changed else ''}"
+
+
+def exit_on_sigterm(signum: int, frame: object) -> None:
+    # Unwind through the finally blocks: gunicorn stopped, database dropped.
+    sys.exit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     args = parse_args()
     wrk = require_wrk()
-    env = server_env(args)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-intake-"))
+    env = server_env(args, workdir)
+    print(f"code: {code_version()}")
     print(
-        f"gunicorn {args.worker_class} x{args.workers} (threads {args.threads}), "
+        f"gunicorn {args.worker_class} x{args.workers} (threads {args.threads}, "
+        f"max-requests {args.max_requests}), "
         f"wrk {args.connections} connections, {args.duration} s per run, warm-up {args.warmup} s"
     )
+    idle = wait_for_idle(args.wait_idle)
+    print(f"machine busy before the run: {idle:.2f} cores")
+    if idle > NOISY_CORES:
+        print("WARNING: something else is using the CPU; the figures will be low and noisy")
     recreate_database(args.database)
     flush_redis(env["REDIS_URL"])
-    log = Path(tempfile.mkdtemp(prefix="bench-intake-")) / "gunicorn.log"
+    log = workdir / "gunicorn.log"
     try:
-        prepare_database(env)
+        prepare(env)
         passed = benchmark(args, wrk, env, log)
     finally:
+        shutil.rmtree(workdir / "static", ignore_errors=True)
         if not args.keep:
             drop_database(args.database)
             flush_redis(env["REDIS_URL"])
