@@ -8,6 +8,6 @@ urlpatterns = [
     path("requests/status/<str:token>/escalate/", include("disputes_app.urls")),
     path("requests/", include("requests_app.urls")),
     path("healthz", request_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", request_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views import i18n
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
@@ -29,7 +31,12 @@ FILE_SALT = "requests_app.answer_file"
 
 
 def private_page(view: Callable) -> Callable:
-    """Pages behind a secret link: never cached, never indexed, never leak the URL onwards."""
+    """Pages behind a secret link: never cached, never indexed, never leak the URL onwards.
+
+    Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with the page's own
+    form posts, which Django's CSRF check refuses. The 256-bit token in the path is itself
+    the secret a forged cross-site post cannot know, so these views need no CSRF token.
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -38,7 +45,12 @@ def private_page(view: Callable) -> Callable:
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    return never_cache(wrapped)
+    return csrf_exempt(never_cache(wrapped))
+
+
+# The language switcher is on private pages too, whose posts carry `Origin: null` (above);
+# a forged switch of someone's language cookie does no harm worth a CSRF token.
+set_language = csrf_exempt(i18n.set_language)
 
 
 def too_many(request: HttpRequest) -> HttpResponse:

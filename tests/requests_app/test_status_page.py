@@ -141,3 +141,28 @@ def test_a_withdrawn_request_takes_no_messages(client, status_token):
     assert response.status_code == 200
     assert "it takes no more messages" in response.content.decode()
     assert Message.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_private_forms_work_when_the_browser_sends_a_null_origin(status_token):
+    """no-referrer pages make browsers post with `Origin: null`; the token is the secret."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="null")
+
+    sent = browser.post(status_url(status_token, "messages/"), {"body": "Hello"})
+    switched = browser.post("/i18n/setlang/", {"language": "de", "next": "/"})
+
+    assert sent.status_code == 302
+    assert Message.objects.filter(body="Hello").exists()
+    assert switched.status_code == 302
+    assert switched.cookies["django_language"].value == "de"
+
+
+@pytest.mark.django_db
+def test_public_forms_keep_their_csrf_check(filing):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+
+    assert browser.post("/requests/new/", filing).status_code == 403
