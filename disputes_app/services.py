@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from disputes_app import casefile, rules
 from disputes_app.models import Dispute, DisputeEvent, RecourseBody
@@ -88,10 +88,13 @@ def file_dispute(
 
 
 def write_case_file(dispute: Dispute) -> None:
-    facts = case_facts(dispute)
+    """In the language the request was filed in, whatever page the requester escalated from."""
+    with translation.override(dispute.request.language):
+        facts = case_facts(dispute)
+        pdf, json_ = casefile.to_pdf(facts), casefile.to_json(facts)
     name = f"{dispute.request.reference}-{dispute.body.slug}"
-    dispute.case_file_pdf.save(f"{name}.pdf", ContentFile(casefile.to_pdf(facts)), save=False)
-    dispute.case_file_json.save(f"{name}.json", ContentFile(casefile.to_json(facts)), save=False)
+    dispute.case_file_pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+    dispute.case_file_json.save(f"{name}.json", ContentFile(json_), save=False)
     dispute.save(update_fields=["case_file_pdf", "case_file_json"])
 
 

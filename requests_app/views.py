@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -142,21 +143,24 @@ def render_status(
         files.setdefault(answer_file.message_id, []).append(
             (answer_file, download_url(token, answer_file))
         )
-    return render(
-        request,
-        "requests/status.html",
-        {
-            "privacy_request": privacy_request,
-            "token": token,
-            "files": files,
-            "panels": panels.render_all(request, privacy_request, token),
-            "events": privacy_request.events.all(),
-            "waits": privacy_request.waits.all(),
-            "messages": privacy_request.messages.all(),
-            "message_form": message_form or MessageForm(),
-            "author": Message.Author,
-        },
-    )
+    # The request's own language, unless the reader chose one with the switcher.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or privacy_request.language
+    with translation.override(language):
+        return render(
+            request,
+            "requests/status.html",
+            {
+                "privacy_request": privacy_request,
+                "token": token,
+                "files": files,
+                "panels": panels.render_all(request, privacy_request, token),
+                "events": privacy_request.events.all(),
+                "waits": privacy_request.waits.all(),
+                "messages": privacy_request.messages.all(),
+                "message_form": message_form or MessageForm(),
+                "author": Message.Author,
+            },
+        )
 
 
 @private_page

@@ -374,3 +374,14 @@ def test_a_step_the_state_does_not_allow_is_refused_with_a_warning(client, admin
     assert "not possible in its state" in response.content.decode()
     dispute.refresh_from_db()
     assert dispute.status == "filed"
+
+
+@pytest.mark.django_db
+def test_the_case_file_is_in_the_language_of_the_request(client):
+    request, token = confirmed()
+    PrivacyRequest.objects.filter(pk=request.pk).update(language="de")
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    data = json.loads(Dispute.objects.get().case_file_json.read())
+    assert data["request_type_label"] != "Access: a copy of my data and how it is used"

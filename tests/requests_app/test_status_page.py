@@ -166,3 +166,17 @@ def test_public_forms_keep_their_csrf_check(filing):
     browser = Client(enforce_csrf_checks=True)
 
     assert browser.post("/requests/new/", filing).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_status_page_speaks_the_language_the_request_was_filed_in(client):
+    request = file_request()
+    PrivacyRequest.objects.filter(pk=request.pk).update(language="de")
+    token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+
+    german = client.get(status_url(token), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "fr"
+    french = client.get(status_url(token)).content.decode()
+
+    assert '<html lang="de">' in german
+    assert '<html lang="fr">' in french
