@@ -32,13 +32,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import redis
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (  # noqa: E402
+    PG_SERVER,
+    ROOT,
+    busy_cores,
+    database_sql,
+    drop_database,
+    manage,
+    recreate_database,
+)
+
 REDIS_SERVER = "redis://127.0.0.1:6379"
 TARGET_BACKLOG_S = 20.0
 TARGET_IDLE_MS = 50.0
@@ -79,43 +85,6 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
-def admin_connection() -> psycopg.Connection:
-    return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
-
-
-def recreate_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(name: str) -> None:
-    with admin_connection() as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-def manage(env: dict[str, str], *words: str) -> str:
-    result = subprocess.run(
-        [str(PYTHON), "manage.py", *words],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def database_sql(env: dict[str, str], statement: str, params: tuple = ()) -> list[tuple]:
-    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
-        cursor = conn.execute(statement, params)
-        return cursor.fetchall() if cursor.description else []
-
-
 # --- Machine ------------------------------------------------------------------------------
 
 
@@ -131,19 +100,6 @@ def machine(env: dict[str, str]) -> dict[str, str]:
         "redis": redis.Redis.from_url(env["REDIS_URL"]).info("server")["redis_version"],
         "python": platform.python_version(),
     }
-
-
-def busy_cores(seconds: float = 2.0) -> float:
-    """Cores busy on the whole machine meanwhile (0.0 = idle), from /proc/stat."""
-
-    def busy() -> float:
-        ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        idle = ticks[3] + ticks[4]  # idle, iowait
-        return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
-
-    before, started = busy(), time.monotonic()
-    time.sleep(seconds)
-    return (busy() - before) / (time.monotonic() - started)
 
 
 def wait_for_idle(patience: float) -> float:
