@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -14,6 +15,15 @@ from requests_app.models import AccessLink, PrivacyRequest
 from tests.helpers import VALID_FILING, file_request, last_email, link_in
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_configure(config):
+    """The SQLite test database is a file under var/, which a fresh clone does not have yet."""
+    from django.conf import settings
+
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if test_name:
+        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -51,7 +51,11 @@ def broker_connection(env: dict[str, str]) -> Connection:
     Path(folder).mkdir(parents=True, exist_ok=True)
     return Connection(
         "filesystem://",
-        transport_options={"data_folder_in": folder, "data_folder_out": folder},
+        transport_options={
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "control_folder": f"{folder}/control",
+        },
     )
 
 
@@ -134,6 +138,8 @@ def test_a_worker_sends_the_confirmation_email_that_the_sweep_hands_it(worker, m
     assert f"Subject: [{request.reference}] Please confirm your e-mail address" in sent
     assert email.message_id in sent
     assert "/requests/verify/" in sent
+    if not env["REDIS_URL"]:  # the embedded broker keeps its exchange table in its own folder
+        assert (Path(env["EMBEDDED_BROKER_DIR"]) / "control" / "celery.exchange").is_file()
 
 
 @pytest.mark.slow
