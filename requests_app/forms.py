@@ -45,9 +45,21 @@ def _countries(language: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, str(name)) for code, name in countries)
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166-1 countries in the reader's language, after an empty first choice."""
     return [("", gettext("Choose a country")), *_countries(get_language() or "en")]
+
+
+class CountryField(forms.ChoiceField):
+    """The country select; a posted code is checked against a set, not the ~250 choices."""
+
+    def valid_value(self, value: str) -> bool:
+        return value in _country_codes()
 
 
 class IntakeForm(AccessibleFormMixin, forms.Form):
@@ -82,7 +94,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
         },
     )
     # Choices as a callable: read when validating or rendering, not copied into every form.
-    country = forms.ChoiceField(
+    country = CountryField(
         label=_("Country where you live"),
         help_text=_("It decides which law applies and when the answer is due."),
         choices=country_choices,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
 def allow(scope: str, ident: str, limit: int, window: int) -> bool:
@@ -17,14 +22,43 @@ def allow(scope: str, ident: str, limit: int, window: int) -> bool:
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 5)
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the first hit of a new window.
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+        count = count_hit(key, timeout=window + 5)
     except Exception:
         # A cache outage must not stop people from filing: fail open, loudly.
         logger.warning("rate limit store unavailable, %s not limited", scope, exc_info=True)
         return True
     return count <= limit
+
+
+def count_hit(key: str, timeout: int) -> int:
+    """Add one to the counter `key` of the cache, created with `timeout`; the new count."""
+    client = redis_client()
+    if client is None:
+        return count_hit_in_cache(key, timeout)
+    # One round trip: create the counter with its expiry if new, then count the hit. The
+    # cache's own add + incr would take three, each with a client object of its own.
+    full_key = cache.make_and_validate_key(key)
+    pipeline = client.pipeline(transaction=False)
+    pipeline.set(full_key, 0, ex=timeout, nx=True)
+    pipeline.incr(full_key)
+    _created, count = pipeline.execute()
+    return count
+
+
+def count_hit_in_cache(key: str, timeout: int) -> int:
+    try:
+        cache.add(key, 0, timeout=timeout)
+        return cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this is the first hit of a new window.
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+@functools.cache
+def redis_client() -> redis.Redis | None:
+    """One client (and connection pool) per process for the cache's Redis, if it is one."""
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != REDIS_CACHE:
+        return None
+    return redis.Redis.from_url(config["LOCATION"])
