@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -61,3 +62,35 @@ def busy_cores(seconds: float = 2.0) -> float:
     before, started = busy(), time.monotonic()
     time.sleep(seconds)
     return (busy() - before) / (time.monotonic() - started)
+
+
+# What disturbs a measurement: the benchmarks themselves and what they start.
+OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|intake|profile_intake|scale|sweep)\.py"
+
+
+def ancestors() -> set[int]:
+    """This process and its parents (a shell or `timeout` that started it is no other run)."""
+    found, pid = set(), os.getpid()
+    while pid > 1:
+        found.add(pid)
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        pid = int(stat[stat.rindex(")") + 2 :].split()[1])
+    return found
+
+
+def others_running() -> list[str]:
+    """Command lines of other benchmarks, or of what they start, running now."""
+    result = subprocess.run(
+        ["pgrep", "-af", OTHER_BENCHMARKS], capture_output=True, text=True, check=False
+    )
+    own = ancestors()
+    return [line for line in result.stdout.splitlines() if int(line.split()[0]) not in own]
+
+
+def wait_for_others(patience: float) -> None:
+    """Wait up to `patience` seconds for other benchmarks to end; exit if they do not."""
+    deadline = time.monotonic() + patience
+    while (running := others_running()) and time.monotonic() < deadline:
+        time.sleep(5)
+    if running:
+        sys.exit("other benchmarks are running:\n" + "\n".join(running))

@@ -30,12 +30,19 @@ from pathlib import Path
 
 import psycopg
 import redis
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (  # noqa: E402
+    PG_SERVER,
+    ROOT,
+    drop_database,
+    manage,
+    recreate_database,
+    wait_for_others,
+)
+
 VENV_BIN = ROOT / ".venv" / "bin"
 LUA_SCRIPT = Path(__file__).with_name("intake.lua")
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 REDIS_SERVER = "redis://127.0.0.1:6379"
 INTAKE_PATH = "/requests/new/"
 FLOOR_PATH = "/bench/floor/"
@@ -102,27 +109,8 @@ def server_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     }
 
 
-def recreate_database(name: str) -> None:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
 def flush_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
-
-
-def manage(env: dict[str, str], *words: str) -> None:
-    subprocess.run([str(VENV_BIN / "python"), "manage.py", *words], cwd=ROOT, env=env, check=True)
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -586,6 +574,8 @@ def main() -> None:
         f"max-requests {args.max_requests}), "
         f"wrk {args.connections} connections, {args.duration} s per run, warm-up {args.warmup} s"
     )
+    # Two runs at once would share (and drop) one database and split the cores.
+    wait_for_others(args.wait_idle)
     idle = wait_for_idle(args.wait_idle)
     print(f"machine busy before the run: {idle:.2f} cores")
     if idle > NOISY_CORES:

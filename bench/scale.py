@@ -22,20 +22,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import psycopg
 import redis
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import (  # noqa: E402
+    PG_SERVER,
+    ROOT,
+    drop_database,
+    recreate_database,
+    wait_for_others,
+)
+
 REDIS_SERVER = "redis://127.0.0.1:6379"
-OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|intake|sweep)"
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,37 +56,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args()
-
-
-def others_running() -> list[str]:
-    result = subprocess.run(
-        ["pgrep", "-af", OTHER_BENCHMARKS], capture_output=True, text=True, check=False
-    )
-    own = str(os.getpid())
-    return [line for line in result.stdout.splitlines() if line.split()[0] != own]
-
-
-def wait_for_others(patience: float) -> None:
-    deadline = time.monotonic() + patience
-    while (running := others_running()) and time.monotonic() < deadline:
-        time.sleep(5)
-    if running:
-        sys.exit("other benchmarks are running:\n" + "\n".join(running))
-
-
-def recreate_database(name: str) -> None:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def main() -> None:
