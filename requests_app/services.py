@@ -77,7 +77,7 @@ def file_request(
             )
             token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
             emails.confirm_address(request, token)
-            request.take_reference(request.received_at.year)
+            request.take_reference()
     except IntegrityError:
         # The same form, posted twice at once: the other post created it.
         existing = PrivacyRequest.objects.filter(submission_key=key).first()
@@ -269,5 +269,5 @@ def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) ->
         )
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
-        request.take_reference(PrivacyRequest.local_date(received_at).year)
+        request.take_reference()
     return request

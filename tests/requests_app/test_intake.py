@@ -7,7 +7,13 @@ import time_machine
 from django.urls import reverse
 
 from requests_app import outbox
-from requests_app.models import OutboxEmail, PrivacyRequest, RequestEvent, Status
+from requests_app.models import (
+    OutboxEmail,
+    PrivacyRequest,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+)
 
 NEW_URL = "/requests/new/"
 
@@ -107,6 +113,26 @@ def test_references_start_again_in_a_new_year(client, filing):
 
     references = sorted(PrivacyRequest.objects.values_list("reference", flat=True))
     assert references == ["DSR-2026-000001", "DSR-2027-000001"]
+
+
+@pytest.mark.django_db
+def test_the_year_of_the_reference_is_the_organisations_calendar_year(client, filing, settings):
+    settings.ORGANISATION_TIME_ZONE = "Europe/Zurich"
+    with time_machine.travel("2026-12-31 23:30Z"):  # already 1 January in Zurich
+        post(client, filing)
+
+    assert PrivacyRequest.objects.get().reference == "DSR-2027-000001"
+
+
+@pytest.mark.django_db
+def test_the_millionth_filing_of_a_year_gets_a_seven_digit_number(client, filing):
+    ReferenceCounter.objects.create(year=2026, last=999_998)
+    with time_machine.travel("2026-03-02 10:00Z"):
+        for n in range(2):
+            post(client, {**filing, "details": f"request {n}"})
+
+    references = list(PrivacyRequest.objects.order_by("pk").values_list("reference", flat=True))
+    assert references == ["DSR-2026-999999", "DSR-2026-1000000"]
 
 
 @pytest.mark.django_db
