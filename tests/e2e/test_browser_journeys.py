@@ -7,16 +7,22 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from disputes_app.models import Dispute
 from requests_app import services
 from requests_app.models import AccessLink, AnswerFile, PrivacyRequest, Status, Wait
-from tests.e2e.browser import Journey, axe_violations, link_in_email, navigate, submit
+from tests.e2e.browser import (
+    ADMIN_SUBMIT,
+    Journey,
+    axe_violations,
+    link_in_email,
+    navigate,
+    submit,
+    totp_code,
+)
 from tests.helpers import file_request
 
-ADMIN_SUBMIT = "#content-main form input[type=submit]:not([name=otp_challenge])"
 PASSWORD = "a-long-enough-password-42"
 
 
@@ -83,10 +89,6 @@ def test_a_requester_in_german_files_confirms_writes_and_escalates(new_page):
         submit(page, "form.language-switcher button[type=submit]")
         assert page.url.split("#")[0] == status_url
         assert page.evaluate("() => document.documentElement.lang") == "en"
-
-
-def totp_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -183,3 +185,32 @@ def test_an_officer_asks_then_answers_with_a_file_the_requester_downloads(new_pa
         saved = tmp_path / "download.csv"
         download.save_as(saved)
         assert saved.read_bytes() == content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_language_switcher_on_a_missing_page_comes_back_to_it(new_page):
+    page = new_page("en")
+    journey = Journey("not-found")
+
+    with journey.step(page, "an address that does not exist"):
+        response = page.goto("/requests/nothing-here/")
+        assert response.status == 404
+        assert page.text_content("h1") == "Page not found"
+
+    with journey.step(page, "switch to Italian and stay on the page"):
+        page.select_option("form.language-switcher select[name=language]", "it")
+        submit(page, "form.language-switcher button[type=submit]", status=404)
+        assert page.url.endswith("/requests/nothing-here/")
+        assert page.text_content("h1") == "Pagina non trovata"
+
+    with journey.step(page, "a private link with a wrong token"):
+        response = page.goto("/requests/status/no-such-link/")
+        assert response.status == 404
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert page.text_content("h1") == "Pagina non trovata"
+
+    with journey.step(page, "switch to German: no Referer leaves the page, so home"):
+        page.select_option("form.language-switcher select[name=language]", "de")
+        submit(page, "form.language-switcher button[type=submit]")
+        assert page.url.endswith("/")
+        assert page.locator("html").get_attribute("lang") == "de"
