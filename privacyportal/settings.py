@@ -129,6 +129,8 @@ LANGUAGES = [
     ("it", _("Italian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Where the portal writes a date otherwise than Django does for a language (Italian).
+FORMAT_MODULE_PATH = ["privacyportal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
