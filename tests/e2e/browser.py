@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.core import mail
+from django_otp.oath import totp
 
 from requests_app import outbox
 from requests_app.models import OutboxEmail
@@ -53,6 +54,7 @@ CHECKED: list[str] = []
 
 
 MAIN_FORM_SUBMIT = "#main form button[type=submit]"
+ADMIN_SUBMIT = "#content-main form input[type=submit]:not([name=otp_challenge])"
 
 
 def navigate(page, action: Callable[[], object], status: int = 200):
@@ -196,3 +198,20 @@ def link_in_email(privacy_request, kind: str, path: str) -> str:
     match = re.search(rf"/requests/{path}/([A-Za-z0-9_-]+)/", text)
     assert match, f"no /requests/{path}/ link in the {kind} e-mail:\n{text}"
     return match.group(1)
+
+
+def totp_code(device) -> str:
+    """The code the officer's authenticator app shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in_to_admin(page, username: str, password: str, device) -> None:
+    """The officer's two steps into the admin: the password, then the device and its code."""
+    page.goto("/admin/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    submit(page, ADMIN_SUBMIT)
+    page.select_option("select[name=otp_device]", device.persistent_id)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=otp_token]", totp_code(device))
+    submit(page, ADMIN_SUBMIT)
