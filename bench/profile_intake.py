@@ -48,7 +48,7 @@ PARTS = [
     ("    ratelimit.allow (Redis)", "requests_app/ratelimit.py", "allow"),
     ("    services.file_request", "requests_app/services.py", "file_request"),
     ("      set_deadline", "requests_app/models.py", "set_deadline"),
-    ("      next_reference", "requests_app/models.py", "next_reference"),
+    ("      take_reference (counter + reference)", "requests_app/models.py", "take_reference"),
     ("      Model.save_base (the INSERTs via the ORM)", "django/db/models/base.py", "save_base"),
     ("      request.record (event INSERT)", "requests_app/models.py", "record"),
     ("      AccessLink.issue", "requests_app/models.py", "issue"),
@@ -154,7 +154,7 @@ def time_parts(token: str, numbers: Iterator[int], count: int) -> None:
     timed("IntakeForm(data)", count, lambda: IntakeForm(QueryDict(urlencode(filing(1, token)))))
     timed("IntakeForm(data) + is_valid()", count, valid)
     timed(
-        "ratelimit.allow (cache.add + cache.incr)",
+        "ratelimit.allow (one pipelined Redis round trip)",
         count,
         lambda: ratelimit.allow("bench", "127.0.0.1", 10**9, 600),
     )
