@@ -8,12 +8,13 @@ task and the sweep) never send the same row. The sweep picks up rows whose task 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 # How long a claimed row stays with its sender before the sweep may try it again.
 SEND_LEASE = timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Once an e-mail is out, how long to keep trying to record it (the database may be restarting).
+# Past that the row is sent again after its lease, with the same Message-ID.
+MARK_SENT_DELAYS = (0.5, 1, 2, 4, 8, 15)
 
 
 def build_email(
@@ -145,15 +149,42 @@ def send(email_id: int) -> bool:
     except Exception as error:
         record_failure(email, error)
         return False
-    # The links in the context are secrets: once delivered, they are not kept.
-    OutboxEmail.objects.filter(pk=email.pk).update(
-        state=OutboxEmail.State.SENT,
-        sent_at=timezone.now(),
-        subject=rendered.subject[:300],
-        context={},
-        last_error="",
-    )
+    mark_sent(email, rendered.subject)
     return True
+
+
+def mark_sent(email: OutboxEmail, subject: str) -> None:
+    """Record a delivered e-mail, retrying while the database is away."""
+    sent_at = timezone.now()
+    for delay in (*MARK_SENT_DELAYS, None):
+        try:
+            # The links in the context are secrets: once delivered, they are not kept.
+            OutboxEmail.objects.filter(pk=email.pk).update(
+                state=OutboxEmail.State.SENT,
+                sent_at=sent_at,
+                subject=subject[:300],
+                context={},
+                last_error="",
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if delay is None:
+                logger.exception(
+                    "outbox %s: sent, but not recorded; it goes out again after its lease",
+                    email.pk,
+                    extra={"outbox_id": email.pk},
+                )
+                return
+            logger.warning(
+                "outbox %s: sent, recording it failed; again in %s s",
+                email.pk,
+                delay,
+                extra={"outbox_id": email.pk},
+            )
+            # A connection the server dropped is unusable: the next query opens a new one.
+            if connection.connection is not None and not connection.is_usable():
+                connection.close()
+            time.sleep(delay)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app import outbox, tasks
@@ -163,3 +164,60 @@ def test_a_broker_outage_leaves_the_email_for_the_sweep(email, monkeypatch, mail
     monkeypatch.undo()
     outbox.sweep()
     assert len(mailoutbox) == 1
+
+
+class FlakyUpdate:
+    """The database goes away for the first `failures` updates of outbox rows."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+
+    def wrap(self, original):
+        def update(queryset, **values):
+            self.calls += 1
+            if values.get("state") == OutboxEmail.State.SENT and self.failures:
+                self.failures -= 1
+                raise OperationalError("server closed the connection unexpectedly")
+            return original(queryset, **values)
+
+        return update
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    slept = []
+    monkeypatch.setattr("requests_app.outbox.time.sleep", slept.append)
+    return slept
+
+
+def test_a_sent_email_is_recorded_once_the_database_is_back(
+    email, mailoutbox, monkeypatch, no_sleep
+):
+    flaky = FlakyUpdate(failures=2)
+    monkeypatch.setattr(QuerySet, "update", flaky.wrap(QuerySet.update))
+
+    assert outbox.send(email.pk) is True
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.SENT
+    assert email.context == {}
+    assert no_sleep == list(outbox.MARK_SENT_DELAYS[:2])
+    assert len(mailoutbox) == 1
+
+
+def test_a_sent_email_the_database_never_records_goes_again_after_its_lease(
+    email, mailoutbox, monkeypatch, no_sleep, caplog
+):
+    flaky = FlakyUpdate(failures=len(outbox.MARK_SENT_DELAYS) + 1)
+    monkeypatch.setattr(QuerySet, "update", flaky.wrap(QuerySet.update))
+
+    assert outbox.send(email.pk) is True
+
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.SENDING
+    assert "sent, but not recorded" in caplog.text
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + outbox.SEND_LEASE + timedelta(seconds=1)):
+        assert outbox.sweep() == 1
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [email.message_id] * 2
