@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "privacyportal.errors.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -11,3 +11,5 @@ urlpatterns = [
     path("i18n/setlang/", request_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "privacyportal.errors.server_error"

@@ -739,6 +739,7 @@ def prove_restart(
     failed = [f for f in filers.filings if f.status != 302]
     outside = [f for f in failed if f.finished < stop_at or f.started > up_at]
     assert outside == [], outside[:5]
+    assert {f.status for f in failed} == {503}, "the outage's page says to send it again"
     assert failed, "no filing met the outage"
     rows = check_filings(filers)
 
