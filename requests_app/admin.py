@@ -111,12 +111,18 @@ class OpenFilter(admin.SimpleListFilter):
         return [("all", _("All")), ("closed", _("Closed"))]
 
     def choices(self, changelist):
+        # Open takes the place of Django's "All" (no parameter); "all" is a choice of its own.
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": _("Open"),
         }
-        yield from super().choices(changelist)
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         if self.value() == "all":

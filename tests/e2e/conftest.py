@@ -131,7 +131,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.write_line(
         f"{len(CHECKED)} page states checked, {len(FINDINGS)} violations; serious or critical: "
         f"{sum(f['public'] for f in blocking)} on public pages, "
-        f"{sum(not f['public'] for f in blocking)} in the admin (reported, not asserted)"
+        f"{sum(not f['public'] for f in blocking)} in the admin (asserted only on the pages "
+        "test_browser_admin_accessibility checks)"
     )
     seen = set()
     for finding in FINDINGS:

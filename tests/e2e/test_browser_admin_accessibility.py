@@ -1,8 +1,9 @@
-"""The officer's page of a request: the steps the portal adds to Django's admin pass axe-core.
+"""The admin pages the officer spends the day on pass axe-core without a serious finding.
 
-The steps sit among Django's object tools, above the form; the systems' tasks follow the
-fieldsets. Both are checked on a new request (every step offered) and on one in progress
-(its tasks listed), in English and in German, whose labels are longer.
+The page of a request: the steps sit among Django's object tools, above the form; the systems'
+tasks follow the fieldsets. Both are checked on a new request (every step offered) and on one
+in progress (its tasks listed). Before it, the log-in page and the request list: as it opens,
+filtered, and searched. All in English and in German, whose labels are longer.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from tests.e2e.browser import (
     axe_violations,
     describe,
     link_in_email,
+    navigate,
     sign_in_to_admin,
+    submit,
 )
 from tests.helpers import file_request
 
@@ -27,11 +30,17 @@ PASSWORD = "a-long-enough-password-42"
 # WCAG 2.2, 2.5.8: a target of at least 24 by 24 CSS px.
 SMALLEST_TARGET = 24
 
-STEP_BOXES = """() => [...document.querySelectorAll(".object-tools a")].map(link => {
+LIST_URL = "/admin/requests_app/privacyrequest/"
+
+LINK_BOXES = """selector => [...document.querySelectorAll(selector)].map(link => {
     const box = link.getBoundingClientRect();
     return {text: link.textContent.trim(), left: box.left, top: box.top,
             right: box.right, bottom: box.bottom, width: box.width, height: box.height};
 })"""
+
+
+def link_boxes(page, selector: str) -> list[dict]:
+    return page.evaluate(LINK_BOXES, selector)
 
 
 def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
@@ -46,28 +55,85 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["en", "de"])
-def test_the_steps_on_a_request_are_targets_large_and_apart_enough(new_page, language):
-    officer = get_user_model().objects.create_superuser("officer", "o@example.com", PASSWORD)
-    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
-    privacy_request = file_request(email="mario@example.it", full_name="Mario Rossi", country="IT")
+def confirmed_request(**filing: str) -> PrivacyRequest:
+    privacy_request = file_request(**filing)
     services.confirm_email(
         AccessLink.find(
             link_in_email(privacy_request, "confirm_address", "verify"),
             AccessLink.Purpose.VERIFY,
         )
     )
-    services.post_requester_message(
-        PrivacyRequest.objects.get(pk=privacy_request.pk), "How long will it take?"
+    return PrivacyRequest.objects.get(pk=privacy_request.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_log_in_page_and_the_request_list_pass_axe(new_page, language):
+    officer = get_user_model().objects.create_superuser("officer", "o@example.com", PASSWORD)
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    mario = confirmed_request(email="mario@example.it", full_name="Mario Rossi", country="IT")
+    confirmed_request(email="erika@example.de", full_name="Erika Mustermann", country="DE")
+    page = new_page(language)
+    journey = Journey(f"admin-list-{language}")
+    blocking: list[dict] = []
+
+    def check(label: str) -> None:
+        boxes = link_boxes(page, "#changelist-filter a")
+        assert boxes, "the list offers its filters"
+        small = [b for b in boxes if min(b["width"], b["height"]) < SMALLEST_TARGET]
+        assert small == [], f"filters smaller than {SMALLEST_TARGET} px: {small}"
+        assert overlapping(boxes) == []
+        found = axe_violations(page, label, public=False)
+        blocking.extend(f for f in found if f["impact"] in FAILING_IMPACTS)
+
+    with journey.step(page, "the log-in page"):
+        page.goto("/admin/")
+        assert page.locator("h1").count() == 1
+        found = axe_violations(page, "admin: log in", public=False)
+        blocking.extend(f for f in found if f["impact"] in FAILING_IMPACTS)
+
+    with journey.step(page, "sign in"):
+        sign_in_to_admin(page, "officer", PASSWORD, device)
+        assert page.is_visible("#dashboard-title")
+
+    with journey.step(page, "the open requests"):
+        page.goto(LIST_URL)
+        assert page.locator("#result_list tbody tr").count() == 2
+        check("admin: requests")
+
+    with journey.step(page, "filtered to today's"):
+        navigate(page, lambda: page.click("#changelist-filter a[href*='received=today']"))
+        assert "received=today" in page.url
+        assert page.locator("#result_list tbody tr").count() == 2
+        check("admin: requests, filtered")
+
+    with journey.step(page, "searched by reference"):
+        page.fill("#searchbar", mario.reference)
+        submit(page, "#changelist-search input[type=submit]")
+        assert page.locator("#result_list tbody tr").count() == 1
+        assert page.is_visible(f"#result_list a:text-is('{mario.reference}')")
+        assert page.is_visible("#changelist-search .small a")
+        check("admin: requests, searched")
+
+    assert not blocking, f"axe-core on the log-in page and the request list:\n{describe(blocking)}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_steps_on_a_request_are_targets_large_and_apart_enough(new_page, language):
+    officer = get_user_model().objects.create_superuser("officer", "o@example.com", PASSWORD)
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    privacy_request = confirmed_request(
+        email="mario@example.it", full_name="Mario Rossi", country="IT"
     )
+    services.post_requester_message(privacy_request, "How long will it take?")
     change_url = f"/admin/requests_app/privacyrequest/{privacy_request.pk}/change/"
     page = new_page(language)
     journey = Journey(f"admin-steps-{language}")
     blocking: list[dict] = []
 
     def check(label: str) -> None:
-        boxes = page.evaluate(STEP_BOXES)
+        boxes = link_boxes(page, ".object-tools a")
         assert len(boxes) >= 2, "the page offers the officer's steps"
         small = [b for b in boxes if min(b["width"], b["height"]) < SMALLEST_TARGET]
         assert small == [], f"steps smaller than {SMALLEST_TARGET} px: {small}"

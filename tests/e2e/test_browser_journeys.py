@@ -107,7 +107,9 @@ def test_an_officer_asks_then_answers_with_a_file_the_requester_downloads(new_pa
     requester = new_page("it")
     journey = Journey("officer")
 
-    # The admin's pages are not public: axe-core's findings there are reported, not asserted.
+    # The admin's pages are not public: axe-core's findings there are reported here, not
+    # asserted; test_browser_admin_accessibility asserts them on the log-in page, the request
+    # list and a request's page.
     with journey.step(admin, "the admin asks for a password"):
         admin.goto("/admin/")
         axe_violations(admin, "admin: log in", public=False)

@@ -58,6 +58,30 @@ def test_the_queue_shows_open_requests_most_urgent_first(admin_client, at_now):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    ("query", "selected", "shown"),
+    [
+        ("", "Open", {"open"}),
+        ("?open=all", "All", {"open", "closed"}),
+        ("?open=closed", "Closed", {"closed"}),
+    ],
+)
+def test_the_open_or_closed_filter_offers_each_choice_once(admin_client, query, selected, shown):
+    requests = {"open": file_request(details="open"), "closed": file_request(details="closed")}
+    requests["closed"].withdraw()
+
+    response = admin_client.get(f"{LIST}{query}")
+
+    changelist = response.context["cl"]
+    spec = next(s for s in changelist.filter_specs if s.parameter_name == "open")
+    choices = list(spec.choices(changelist))
+    assert [str(c["display"]) for c in choices] == ["Open", "All", "Closed"]
+    assert [str(c["display"]) for c in choices if c["selected"]] == [selected]
+    page = response.content.decode()
+    assert {name for name, r in requests.items() if r.reference in page} == shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     ("query", "expected"),
     [("due=overdue", {40}), ("due=week", {28}), ("due=later", {1}), ("waiting=yes", set())],
 )
