@@ -47,9 +47,7 @@ def test_the_not_found_page_reveals_nothing_of_the_token_it_was_given(client, st
 
 
 @pytest.mark.django_db
-def test_the_not_found_page_of_a_private_link_keeps_the_private_pages_headers(
-    client, status_token
-):
+def test_the_not_found_page_of_a_private_link_keeps_the_private_pages_headers(client, status_token):
     response = client.get(f"/requests/status/{tampered(status_token)}/")
 
     assert response.status_code == 404
