@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -81,6 +82,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so that templates/ can hold the portal's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite by default, PostgreSQL through DATABASE_URL.
 DATABASES = {

@@ -48,6 +48,26 @@ def test_form_offers_every_request_type_and_iso_countries(client):
 
 
 @pytest.mark.django_db
+def test_the_country_select_keeps_the_choice_names_countries_in_the_readers_language(
+    client, filing
+):
+    response = post(client, {**filing, "country": "CH", "email": ""}, HTTP_ACCEPT_LANGUAGE="de")
+
+    page = response.content.decode()
+
+    select = re.search(r'<select name="country"([^>]*)>(.*?)</select>', page, re.S)
+    attributes, options = select.groups()
+    assert 'id="id_country"' in attributes
+    assert "required" in attributes
+    assert 'aria-describedby="id_country_help"' in attributes
+    assert '<option value="">Land auswählen</option>' in options
+    assert '<option value="CH" selected>Schweiz</option>' in options
+    assert options.count(" selected") == 1
+    assert '<option value="DE">Deutschland</option>' in options
+    assert len(re.findall(r"<option ", options)) == 250  # ISO 3166-1 and the empty choice
+
+
+@pytest.mark.django_db
 def test_valid_filing_stores_request_event_and_confirmation_email(client, filing):
     response = post(client, filing, REMOTE_ADDR="198.51.100.7")
 
