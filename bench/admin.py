@@ -42,8 +42,10 @@ from bench.common import (  # noqa: E402
     PG_SERVER,
     ROOT,
     busy_cores,
+    code_version,
     database_sql,
     drop_database,
+    exit_on_sigterm,
     manage,
     recreate_database,
 )
@@ -394,22 +396,6 @@ def report(
         line = f"  {'PASS' if r.passed else 'FAIL'}  {r.page.name:40} {r.median:9.1f} {r.max:8.1f}"
         print(f"{line} {r.page.max_ms:7.0f} {r.queries:7d} {budget:>6}  {r.rows}")
     return passed
-
-
-def code_version() -> str:
-    """The commit measured, and whether the working tree differed from it (read-only git)."""
-
-    def git(*words: str) -> str:
-        result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    changed = git("status", "--porcelain", "--untracked-files=no")
-    return f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if changed else ''}"
-
-
-def exit_on_sigterm(signum: int, frame: Any) -> None:
-    # Unwind through the finally block: database dropped, Redis db flushed.
-    sys.exit(128 + signum)
 
 
 def benchmark(args: argparse.Namespace, env: dict[str, str]) -> bool:

@@ -94,3 +94,20 @@ def wait_for_others(patience: float) -> None:
         time.sleep(5)
     if running:
         sys.exit("other benchmarks are running:\n" + "\n".join(running))
+
+
+def code_version() -> str:
+    """The commit measured, and whether the working tree differed from it (read-only git)."""
+
+    def git(*words: str) -> str:
+        result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if changed else ''}"
+
+
+def exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM unwinds through the benchmark's finally blocks (servers stopped, database
+    dropped), as Ctrl-C does."""
+    sys.exit(128 + signum)

@@ -35,7 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PG_SERVER,
     ROOT,
+    code_version,
     drop_database,
+    exit_on_sigterm,
     manage,
     recreate_database,
     wait_for_others,
@@ -544,22 +546,6 @@ def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path
     if args.json:
         write_json(args.json, args, [intake, floor], verdicts)
     return passed
-
-
-def code_version() -> str:
-    """The commit measured, and whether the working tree differed from it (read-only git)."""
-
-    def git(*words: str) -> str:
-        result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    changed = git("status", "--porcelain", "--untracked-files=no")
-    return f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if changed else ''}"
-
-
-def exit_on_sigterm(signum: int, frame: object) -> None:
-    # Unwind through the finally blocks: gunicorn stopped, database dropped.
-    sys.exit(128 + signum)
 
 
 def main() -> None:

@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import redis
 
@@ -39,8 +38,10 @@ from bench.common import (  # noqa: E402
     PG_SERVER,
     ROOT,
     busy_cores,
+    code_version,
     database_sql,
     drop_database,
+    exit_on_sigterm,
     manage,
     recreate_database,
 )
@@ -324,22 +325,6 @@ def report(
     print("\n== targets")
     for check in results:
         print(f"  {'PASS' if check.passed else 'FAIL'}  {check.name}: {check.detail}")
-
-
-def code_version() -> str:
-    """The commit measured, and whether the working tree differed from it (read-only git)."""
-
-    def git(*words: str) -> str:
-        result = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
-        return result.stdout.strip()
-
-    changed = git("status", "--porcelain", "--untracked-files=no")
-    return f"{git('rev-parse', '--short', 'HEAD')}{' + uncommitted changes' if changed else ''}"
-
-
-def exit_on_sigterm(signum: int, frame: Any) -> None:
-    # Unwind through the finally block: database dropped, Redis db flushed.
-    sys.exit(128 + signum)
 
 
 def benchmark(args: argparse.Namespace, env: dict[str, str]) -> bool:
