@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin as admin_site
 
 from requests_app.models import Message, OutboxEmail, RequestEvent
 from tests.helpers import file_request, link_in
@@ -79,3 +80,25 @@ def test_failed_emails_can_be_queued_again(admin_client, mailoutbox):
     email.refresh_from_db()
     assert email.state == OutboxEmail.State.SENT
     assert len(mailoutbox) == 1
+
+
+SEARCHABLE = [
+    (model, model_admin)
+    for model, model_admin in admin_site.site._registry.items()
+    if model_admin.search_fields
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "model_admin"), SEARCHABLE, ids=[m._meta.label for m, _ in SEARCHABLE]
+)
+def test_every_search_box_of_the_admin_is_labelled_in_words(admin_client, model, model_admin):
+    opts = model._meta
+
+    page = admin_client.get(f"/admin/{opts.app_label}/{opts.model_name}/").content.decode()
+
+    assert (
+        f'<label for="searchbar"><img src="/static/admin/img/search.svg" alt="">'
+        f'<span class="visually-hidden">Search {opts.verbose_name_plural}</span></label>'
+    ) in page
