@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,6 +35,30 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
+
+
+# The rows data migrations write (both functions are idempotent).
+MIGRATION_SEEDS = [
+    ("disputes_app.migrations.0002_seed_recourse_bodies", "seed"),
+    ("requests_app.migrations.0003_seed_systems_and_groups", "seed_systems"),
+]
+
+
+@pytest.fixture(autouse=True)
+def migration_seeds(request) -> None:
+    """A transactional test ends with a flush, which also takes away the recourse bodies and
+    systems the data migrations wrote; every transactional test gets them back first.
+    (serialized_rollback would restore them too, but fails with an IntegrityError on
+    content types after a transactional test without it.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

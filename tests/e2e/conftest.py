@@ -6,13 +6,11 @@ project's conftest turns that skip into a failure. Screenshots go to tests/e2e/s
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.apps import apps as django_apps
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -47,19 +45,6 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
         server = LiveServer(addr)
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def seeded(transactional_db) -> None:
-    """The rows the data migrations seed (recourse bodies, systems), which the flush after an
-    earlier transactional test removed. Re-run from the migrations themselves: both are
-    idempotent. (serialized_rollback would restore them too, but fails with an IntegrityError
-    on content types after a transactional test without it.)"""
-    for module, function in [
-        ("disputes_app.migrations.0002_seed_recourse_bodies", "seed"),
-        ("requests_app.migrations.0003_seed_systems_and_groups", "seed_systems"),
-    ]:
-        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
