@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 
 from disputes_app.models import Dispute, DisputeReminder
 from requests_app import emails, outbox, reminders
@@ -46,18 +45,8 @@ def plan(dispute: Dispute, now: datetime) -> tuple[list[Step], datetime | None]:
 
 
 def sweep(now: datetime) -> list[Queued]:
-    queued: list[Queued] = []
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Dispute.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("request", "body")
-                .filter(next_reminder_at__lte=now)
-                .order_by("next_reminder_at")[:BATCH]
-            )
-            queued += send_due(rows, now)
-        if len(rows) < BATCH:
-            return queued
+    rows = Dispute.objects.select_related("request", "body")
+    return reminders.claim_due(rows, now, send_due, BATCH)
 
 
 def send_due(rows: list[Dispute], now: datetime) -> list[Queued]:

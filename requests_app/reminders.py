@@ -9,12 +9,14 @@ its e-mails to the outbox in the same transaction, and moves the time on.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from requests_app import emails, outbox
@@ -27,6 +29,8 @@ from requests_app.models import (
     RequestType,
     Status,
 )
+
+M = TypeVar("M", bound=models.Model)
 
 Kind = Reminder.Kind
 REQUESTER_KINDS = frozenset({Kind.CONFIRM_EMAIL, Kind.WAITING, Kind.LATE, Kind.LAPSED})
@@ -137,13 +141,26 @@ def plan(request: PrivacyRequest, now: datetime) -> tuple[list[Step], datetime |
 
 def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> list[Queued]:
     """Send every reminder whose time has come; returns one line per e-mail queued."""
-    now = now or timezone.now()
+    rows = PrivacyRequest.objects.select_related("assignee")
+    return claim_due(rows, now or timezone.now(), send_due, batch)
+
+
+def claim_due(
+    queryset: QuerySet[M],
+    now: datetime,
+    send_due: Callable[[list[M], datetime], list[Queued]],
+    batch: int = SWEEP_BATCH,
+) -> list[Queued]:
+    """Hand `send_due` the rows whose `next_reminder_at` has come, a batch at a time.
+
+    Each batch is claimed with FOR UPDATE SKIP LOCKED and handled in its own transaction,
+    so that sweeps on several workers share the rows and never take the same one.
+    """
     queued: list[Queued] = []
     while True:
         with transaction.atomic():
             rows = list(
-                PrivacyRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("assignee")
+                queryset.select_for_update(skip_locked=True, of=("self",))
                 .filter(next_reminder_at__lte=now)
                 .order_by("next_reminder_at")[:batch]
             )
