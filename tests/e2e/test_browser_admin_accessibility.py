@@ -4,17 +4,26 @@ The page of a request: the steps sit among Django's object tools, above the form
 tasks follow the fieldsets. Both are checked on a new request (every step offered) and on one
 in progress (its tasks listed). Before it, the log-in page and the request list: as it opens,
 filtered, and searched. All in English and in German, whose labels are longer.
+
+Last, in English only, the rest of the admin: the dashboard, the figures, and for each model
+on the admin site its list and the page of its first row.
 """
 
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from disputes_app import services as dispute_services
 from requests_app import services
-from requests_app.models import AccessLink, PrivacyRequest
+from requests_app.models import AccessLink, PrivacyRequest, RefusalReason, Reminder
 from tests.e2e.browser import (
+    ADMIN_SUBMIT,
     FAILING_IMPACTS,
     Journey,
     axe_violations,
@@ -31,6 +40,7 @@ PASSWORD = "a-long-enough-password-42"
 SMALLEST_TARGET = 24
 
 LIST_URL = "/admin/requests_app/privacyrequest/"
+REPORT_URL = "/admin/requests_app/privacyrequest/report/"
 
 LINK_BOXES = """selector => [...document.querySelectorAll(selector)].map(link => {
     const box = link.getBoundingClientRect();
@@ -161,3 +171,75 @@ def test_the_steps_on_a_request_are_targets_large_and_apart_enough(new_page, lan
         check("admin: request, in progress")
 
     assert not blocking, f"axe-core on the admin's request page:\n{describe(blocking)}"
+
+
+# Findings in stock Django markup that templates and CSS cannot reach, on the only pages they
+# occur on. The two-box pickers of a group's permissions and of a user's groups and permissions
+# are built in the browser by Django's admin/js/SelectFilter2.js, which puts an aria-label on
+# the search icon in each box's label, a <span> without a role: axe's aria-prohibited-attr.
+# Only a replacement of Django's script would fix it; the label names each box all the same.
+STOCK_DJANGO_FINDINGS = {
+    ("admin: auth.Group row", "aria-prohibited-attr"),
+    ("admin: auth.User row", "aria-prohibited-attr"),
+}
+
+
+def admin_pages() -> list[tuple[str, str]]:
+    """(label, path) of each registered model's list and of the page of its first row."""
+    pages = []
+    for model in sorted(admin.site._registry, key=lambda m: m._meta.label):
+        opts = model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        pages.append((f"admin: {opts.label} list", reverse(f"admin:{name}_changelist")))
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            pages.append(
+                (f"admin: {opts.label} row", reverse(f"admin:{name}_change", args=[quote(row.pk)]))
+            )
+    return pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_admin_page_passes_axe(new_page):
+    officer = get_user_model().objects.create_superuser("officer", "o@example.com", PASSWORD)
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    # The data migration's groups are gone after an earlier test's flush.
+    officer.groups.add(Group.objects.get_or_create(name="Privacy officers")[0])
+    mario = confirmed_request(email="mario@example.it", full_name="Mario Rossi", country="IT")
+    services.post_requester_message(mario, "How long will it take?")
+    Reminder.objects.create(request=mario, kind=Reminder.Kind.NEW_REQUEST, deadline=mario.due_on)
+    erika = confirmed_request(email="erika@example.de", full_name="Erika Mustermann", country="DE")
+    # Refused, so she may escalate at once.
+    services.refuse(erika, RefusalReason.NO_DATA, "We hold no data about you.", officer)
+    dispute_services.escalate(erika, "I know you hold my data.")
+    page = new_page("en")
+    journey = Journey("admin-every-page-en")
+    blocking: list[dict] = []
+
+    # A stranger's failed attempt and the officer's sign-in give the log-in records a row.
+    with journey.step(page, "a stranger's wrong password"):
+        page.goto("/admin/")
+        page.fill("input[name=username]", "stranger")
+        page.fill("input[name=password]", "not-the-password")
+        submit(page, ADMIN_SUBMIT)
+        assert page.is_visible(".errornote")
+
+    with journey.step(page, "sign in"):
+        sign_in_to_admin(page, "officer", PASSWORD, device)
+        assert page.is_visible("#dashboard-title")
+
+    # Listed after the sign-in, which wrote its own row.
+    pages = [("admin: dashboard", "/admin/"), ("admin: figures", REPORT_URL), *admin_pages()]
+    for label, path in pages:
+        with journey.step(page, label.removeprefix("admin: ")):
+            response = page.goto(path)
+            assert response.status == 200, f"{path} answered {response.status}"
+            found = axe_violations(page, label, public=False)
+            blocking.extend(
+                f
+                for f in found
+                if f["impact"] in FAILING_IMPACTS
+                and (label, f["rule"]) not in STOCK_DJANGO_FINDINGS
+            )
+
+    assert not blocking, f"axe-core on every admin page:\n{describe(blocking)}"
