@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,8 @@ class DisputeAdmin(admin.ModelAdmin):
 class RecourseBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_default", "claim_url", "answer_days"]
     list_filter = ["kind"]
+    # A claim page typed without a scheme is on https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
