@@ -37,17 +37,20 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
 
 
-# The rows data migrations write (both functions are idempotent).
+# The rows data migrations write, in their order (each function is idempotent; the flush's
+# post_migrate has made the permissions again).
 MIGRATION_SEEDS = [
-    ("disputes_app.migrations.0002_seed_recourse_bodies", "seed"),
     ("requests_app.migrations.0003_seed_systems_and_groups", "seed_systems"),
+    ("requests_app.migrations.0003_seed_systems_and_groups", "seed_groups"),
+    ("disputes_app.migrations.0002_seed_recourse_bodies", "seed"),
+    ("disputes_app.migrations.0003_staff_permissions", "grant_dispute_permissions"),
 ]
 
 
 @pytest.fixture(autouse=True)
 def migration_seeds(request) -> None:
-    """A transactional test ends with a flush, which also takes away the recourse bodies and
-    systems the data migrations wrote; every transactional test gets them back first.
+    """A transactional test ends with a flush, which also takes away the systems, staff groups
+    and recourse bodies the data migrations wrote; every transactional test gets them back.
     (serialized_rollback would restore them too, but fails with an IntegrityError on
     content types after a transactional test without it.)"""
     marker = request.node.get_closest_marker("django_db")

@@ -10,6 +10,11 @@ def grant(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_dispute_permissions(apps, schema_editor)
+
+
+def grant_dispute_permissions(apps, schema_editor):
+    """The staff groups' share of the dispute permissions, once the permissions exist."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ours = Permission.objects.filter(content_type__app_label="disputes_app")

@@ -35,6 +35,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    seed_groups(apps, schema_editor)
+
+
+def seed_groups(apps, schema_editor):
+    """The two groups and their permissions, once the permissions exist."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ours = Permission.objects.filter(content_type__app_label="requests_app")
