@@ -23,8 +23,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 class DatabaseUnavailableMiddleware:
     """While the database cannot be reached, a page that says to try again: 503, not 500.
 
-    The request's transaction did not commit, so nothing of it was kept; a form posted
-    again files once (its form token).
+    What the request wrote is rolled back, unless the connection died at its COMMIT, when
+    nobody can tell; either way a form posted again files once (its form token).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
