@@ -40,6 +40,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PG_SERVER,
+    REDIS_SERVER,
     ROOT,
     busy_cores,
     code_version,
@@ -50,7 +51,6 @@ from bench.common import (  # noqa: E402
     recreate_database,
 )
 
-REDIS_SERVER = "redis://127.0.0.1:6379"
 LIST = "/admin/requests_app/privacyrequest/"
 PASSWORD = "bench-officer-password-42"  # noqa: S105 (a throwaway user in a throwaway database)
 SEED_TARGET_S = 180.0

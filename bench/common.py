@@ -14,6 +14,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+REDIS_SERVER = "redis://127.0.0.1:6379"
 
 
 def server_connection() -> psycopg.Connection:

@@ -34,6 +34,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PG_SERVER,
+    REDIS_SERVER,
     ROOT,
     code_version,
     drop_database,
@@ -45,7 +46,6 @@ from bench.common import (  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 LUA_SCRIPT = Path(__file__).with_name("intake.lua")
-REDIS_SERVER = "redis://127.0.0.1:6379"
 INTAKE_PATH = "/requests/new/"
 FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 0.60

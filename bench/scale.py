@@ -31,13 +31,12 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PG_SERVER,
+    REDIS_SERVER,
     ROOT,
     drop_database,
     recreate_database,
     wait_for_others,
 )
-
-REDIS_SERVER = "redis://127.0.0.1:6379"
 
 
 def parse_args() -> argparse.Namespace:

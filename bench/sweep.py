@@ -36,6 +36,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     PG_SERVER,
+    REDIS_SERVER,
     ROOT,
     busy_cores,
     code_version,
@@ -46,7 +47,6 @@ from bench.common import (  # noqa: E402
     recreate_database,
 )
 
-REDIS_SERVER = "redis://127.0.0.1:6379"
 TARGET_BACKLOG_S = 20.0
 TARGET_IDLE_MS = 50.0
 INDEX = "request_next_reminder_idx"
