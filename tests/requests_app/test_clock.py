@@ -442,38 +442,56 @@ def test_paused_days_are_added_on_top_of_an_eu_extension():
     assert clock == Clock(date(2026, 6, 4), "gdpr_month_extended", RECEIVED, 2, False)
 
 
-def test_paused_day_after_a_month_ending_on_a_saturday_counts_from_the_monday():
-    # Without extension, for comparison: Thu 16 April + 1 month = Sat 16 May, rolled to
-    # Mon 18 May; one day stopped: Tue 19 May.
+# Stopped days lengthen the period itself: added to its own last day, then rolled once
+# (Regulation 1182/71 Art. 3(4) moves only the period's last day). Rolling first and adding
+# afterwards gave a day later than the law in each of these cases.
+
+
+def test_a_stopped_day_lengthens_a_month_ending_on_a_saturday_before_the_roll():
+    # Thu 16 April + 1 month = Sat 16 May; one day stopped: Sun 17 May, rolled to Mon 18 May
+    # (not Mon 18 May + 1 = Tue 19 May).
     clarification = Wait("clarification", date(2026, 4, 20), date(2026, 4, 21))
     clock = current_due(date(2026, 4, 16), "access", "DE", waits=[clarification], pauses=True)
-    assert clock == Clock(date(2026, 5, 19), "gdpr_month", date(2026, 4, 16), 1, False)
+    assert clock == Clock(date(2026, 5, 18), "gdpr_month", date(2026, 4, 16), 1, False)
 
 
-def test_paused_days_are_added_on_top_of_an_eu_extension_ending_on_a_saturday():
-    # Fri 13 March + 3 months = Sat 13 June, rolled to Mon 15 June; one day stopped on top:
-    # Tue 16 June.
+def test_a_uk_clarification_lengthens_a_month_ending_on_a_saturday_before_the_roll():
+    # Thu 16 April + 1 month = Sat 16 May; one day stopped: Sun 17 May, rolled to Mon 18 May.
+    clarification = Wait("clarification", date(2026, 4, 20), date(2026, 4, 21))
+    clock = current_due(date(2026, 4, 16), "access", "GB", waits=[clarification])
+    assert clock == Clock(date(2026, 5, 18), "uk_gdpr_month", date(2026, 4, 16), 1, False)
+
+
+def test_stopped_days_lengthen_an_eu_extension_ending_on_a_saturday_before_the_roll():
+    # Fri 13 March + 3 months = Sat 13 June; one day stopped: Sun 14 June, rolled to Mon 15 June.
     clarification = Wait("clarification", date(2026, 3, 16), date(2026, 3, 17))
     clock = current_due(
         date(2026, 3, 13), "access", "DE", waits=[clarification], extended=True, pauses=True
     )
-    assert clock == Clock(date(2026, 6, 16), "gdpr_month_extended", date(2026, 3, 13), 1, False)
+    assert clock == Clock(date(2026, 6, 15), "gdpr_month_extended", date(2026, 3, 13), 1, False)
 
 
-def test_uk_stopped_days_are_added_on_top_of_an_extension_ending_on_a_saturday():
-    # Restart Fri 13 March; + 3 months = Sat 13 June, rolled to Mon 15 June; one day of
-    # clarification on top: Tue 16 June.
+def test_uk_stopped_days_lengthen_an_extension_ending_on_a_saturday_before_the_roll():
+    # Restart Fri 13 March; + 3 months = Sat 13 June; one day of clarification: Sun 14 June,
+    # rolled to Mon 15 June.
     waits_ = [
         Wait("identity", date(2026, 3, 5), date(2026, 3, 13)),
         Wait("clarification", date(2026, 3, 16), date(2026, 3, 17)),
     ]
     clock = current_due(RECEIVED, "access", "GB", waits=waits_, extended=True)
-    expected = Clock(date(2026, 6, 16), "uk_gdpr_month_extended", date(2026, 3, 13), 1, False)
+    expected = Clock(date(2026, 6, 15), "uk_gdpr_month_extended", date(2026, 3, 13), 1, False)
     assert clock == expected
 
 
-def test_paused_days_are_added_on_top_of_an_announced_date_on_a_saturday():
-    # Announced Sat 16 May, rolled to Mon 18 May; one day paused on top: Tue 19 May.
+def test_two_stopped_days_past_a_weekend_end_on_the_monday_after():
+    # Thu 16 April + 1 month = Sat 16 May; two days stopped: Mon 18 May, a working day.
+    clarification = Wait("clarification", date(2026, 4, 20), date(2026, 4, 22))
+    clock = current_due(date(2026, 4, 16), "access", "DE", waits=[clarification], pauses=True)
+    assert clock == Clock(date(2026, 5, 18), "gdpr_month", date(2026, 4, 16), 2, False)
+
+
+def test_stopped_days_lengthen_an_announced_date_on_a_saturday_before_the_roll():
+    # Announced Sat 16 May; one day paused: Sun 17 May, rolled to Mon 18 May.
     clarification = Wait("clarification", date(2026, 3, 4), date(2026, 3, 5))
     clock = current_due(
         RECEIVED,
@@ -484,7 +502,73 @@ def test_paused_days_are_added_on_top_of_an_announced_date_on_a_saturday():
         extended_to=date(2026, 5, 16),
         pauses=True,
     )
-    assert clock == Clock(date(2026, 5, 19), "extended", RECEIVED, 1, False)
+    assert clock == Clock(date(2026, 5, 18), "extended", RECEIVED, 1, False)
+
+
+# UK Art. 12A: only stops inside the running period count
+
+
+def test_uk_clarification_that_ended_before_the_month_began_again_adds_nothing():
+    # Clarified 4–9 March; identity information arrives Fri 13 March and the month begins
+    # again: Mon 13 April, without the five days stopped before.
+    waits_ = [
+        Wait("clarification", date(2026, 3, 4), date(2026, 3, 9)),
+        Wait("identity", date(2026, 3, 10), date(2026, 3, 13)),
+    ]
+    clock = current_due(RECEIVED, "access", "GB", waits=waits_)
+    assert clock == Clock(date(2026, 4, 13), "uk_gdpr_month", date(2026, 3, 13), 0, False)
+
+
+def test_uk_only_the_part_of_a_stop_after_the_restart_counts():
+    # Spans given overlapping (as the calendar may be asked): the month begins again on
+    # Fri 13 March, and only 13–16 March of the stop counts: Mon 13 April + 3 = Thu 16 April.
+    waits_ = [
+        Wait("clarification", date(2026, 3, 10), date(2026, 3, 16)),
+        Wait("identity", date(2026, 3, 11), date(2026, 3, 13)),
+    ]
+    clock = current_due(RECEIVED, "access", "GB", waits=waits_)
+    assert clock == Clock(date(2026, 4, 16), "uk_gdpr_month", date(2026, 3, 13), 3, False)
+
+
+# A wait opened after the due date had passed moves nothing
+
+
+@pytest.mark.parametrize(
+    ("country", "reason", "pauses"),
+    [
+        ("GB", "clarification", False),
+        ("GB", "identity", False),
+        ("GB", "fee", False),
+        ("DE", "clarification", True),
+        ("CH", "identity", True),
+        ("US", "fee", True),
+    ],
+)
+def test_a_wait_opened_after_the_due_date_does_not_move_it(country, reason, pauses):
+    on_time = current_due(RECEIVED, "access", country, pauses=pauses)
+    late = Wait(reason, on_time.due_on + days(1), on_time.due_on + days(9))
+    still_open = Wait(reason, on_time.due_on + days(3))
+
+    assert current_due(RECEIVED, "access", country, waits=[late], pauses=pauses) == on_time
+    assert current_due(RECEIVED, "access", country, waits=[still_open], pauses=pauses) == on_time
+
+
+def test_a_wait_opened_on_the_due_day_still_moves_it():
+    # Due Thu 2 April; asked that day, answered Mon 6 April: Thu 2 April + 4 = Mon 6 April.
+    clarification = Wait("clarification", date(2026, 4, 2), date(2026, 4, 6))
+    clock = current_due(RECEIVED, "access", "GB", waits=[clarification])
+    assert clock == Clock(date(2026, 4, 6), "uk_gdpr_month", RECEIVED, 4, False)
+
+
+def test_a_wait_counts_when_it_began_before_the_date_an_earlier_wait_moved():
+    # 10 days stopped move Thu 2 April to Sun 12 April; a stop begun on Fri 10 April (after
+    # the first due date, before the moved one) still counts: + 2 days = Tue 14 April.
+    waits_ = [
+        Wait("clarification", date(2026, 3, 9), date(2026, 3, 19)),
+        Wait("clarification", date(2026, 4, 10), date(2026, 4, 12)),
+    ]
+    clock = current_due(RECEIVED, "access", "GB", waits=waits_)
+    assert clock == Clock(date(2026, 4, 14), "uk_gdpr_month", RECEIVED, 12, False)
 
 
 def test_extends_by_months_in_the_eea_and_uk_only():
@@ -495,26 +579,36 @@ def test_extends_by_months_in_the_eea_and_uk_only():
 # Properties
 
 
+def library_next_working_day(day: date, country: str) -> date:
+    while not library_working_day(day, country):
+        day += days(1)
+    return day
+
+
 @settings(max_examples=1000, deadline=None)
 @given(request_and_options=any_requests, shapes=ended_stopping_waits)
-def test_pauses_move_the_due_date_later_by_at_least_the_paused_days(request_and_options, shapes):
-    # With or without an extension (options["extended"]): the stopped days come on top.
+def test_stopped_days_lengthen_the_period_which_is_then_rolled_once(request_and_options, shapes):
+    # With or without an extension (options["extended"]): the stopped days lengthen the
+    # period's own (un-rolled) end, and only the result is rolled to a working day.
     request, options = request_and_options
     if request["country"] == "GB":
         # In the UK only a clarification of an access request stops the clock.
         request["request_type"] = "access"
         shapes = [("clarification", offset, span) for _, offset, span in shapes]
-    stopping = place(request["received_on"], shapes)
-    paused_days = sum(span for _, _, span in shapes)
-
     unwaited = current_due(**request, pauses=True, **options)
+    # Waits begun once the answer was due move nothing (tested on their own).
+    stopping = [
+        wait for wait in place(request["received_on"], shapes) if wait.started_on <= unwaited.due_on
+    ]
+    paused_days = sum((wait.ended_on - wait.started_on).days for wait in stopping)
+
     waited = current_due(**request, waits=stopping, pauses=True, **options)
 
     assert waited.paused_days == paused_days
-    assert waited.rule == unwaited.rule
     plain = plain_end(request["received_on"], waited.rule, options)
-    assert waited.due_on >= plain + days(paused_days)
-    assert days(0) <= waited.due_on - (unwaited.due_on + days(paused_days)) <= days(10)
+    holiday_country = options["holiday_country"] or request["country"]
+    assert waited.due_on == library_next_working_day(plain + days(paused_days), holiday_country)
+    assert waited.due_on >= unwaited.due_on
 
 
 @settings(max_examples=1000, deadline=None)
@@ -556,6 +650,10 @@ def test_uk_identity_or_fee_wait_restarts_as_if_received_on_its_end(
     without = current_due(**request, pauses=pauses, **options)
     restarted = current_due(**{**request, "received_on": wait.ended_on}, pauses=pauses, **options)
 
+    if wait.started_on > without.due_on:
+        # Asked once the answer was due already: nothing begins again.
+        assert with_wait == without
+        return
     assert with_wait.due_on >= without.due_on
     assert with_wait.started_on == wait.ended_on
     if wait.ended_on > request["received_on"]:
