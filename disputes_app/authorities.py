@@ -2,8 +2,10 @@
 
 The list lives in ``data/authorities.json`` next to this module, keyed by ISO 3166-1 alpha-2 code
 (Greece is ``GR``, the United Kingdom ``GB``). It covers the EU member states, the EEA members
-Iceland, Liechtenstein and Norway, the United Kingdom and Switzerland. The ``_source`` entry
-records when and against what the list was last checked; it is not a country.
+Iceland, Liechtenstein and Norway, the United Kingdom, Gibraltar and Switzerland. The parts of
+member states with ISO codes of their own where EU law applies (France's outermost regions,
+Åland) are supervised by their State's authority. The ``_source`` entry records when and
+against what the list was last checked; it is not a country.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from functools import cache
 from pathlib import Path
 
 DATA_FILE = Path(__file__).parent / "data" / "authorities.json"
+# Territories under EU law with codes of their own, and the State whose authority they have.
+TERRITORY_STATES = {
+    "GP": "FR",
+    "MQ": "FR",
+    "GF": "FR",
+    "RE": "FR",
+    "YT": "FR",
+    "MF": "FR",
+    "AX": "FI",
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,8 @@ def _load() -> dict[str, Authority]:
 
 def authority_for(country: str) -> Authority | None:
     """The authority for an ISO country code, in any case; None for a country not covered."""
-    return _load().get(country.strip().upper())
+    code = country.strip().upper()
+    return _load().get(TERRITORY_STATES.get(code, code))
 
 
 def all_authorities() -> list[Authority]:

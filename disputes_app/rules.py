@@ -61,6 +61,8 @@ def route(country: str, employment_data: bool) -> str:
     country = country.upper()
     if country == deadlines.UNITED_KINGDOM:
         return "ico"
+    if country == deadlines.GIBRALTAR:
+        return "gra"
     if country == deadlines.SWITZERLAND:
         return "fdpic"
     return "eu-dpa-panel"

@@ -15,13 +15,13 @@ EU_MEMBER_STATES = {
     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 }  # fmt: skip
 EEA_EFTA = {"IS", "LI", "NO"}
-OTHERS = {"GB", "CH"}
+OTHERS = {"GB", "GI", "CH"}
 EXPECTED = EU_MEMBER_STATES | EEA_EFTA | OTHERS
 
 
 def test_the_expected_lists_are_complete():
     assert len(EU_MEMBER_STATES) == 27
-    assert len(EXPECTED) == 32
+    assert len(EXPECTED) == 33
 
 
 def test_every_expected_country_is_covered_and_nothing_else():
@@ -74,7 +74,20 @@ def test_lookup_is_case_insensitive():
     assert authority_for("fr").url == "https://www.cnil.fr"
 
 
-@pytest.mark.parametrize("code", ["US", "us", "GI", "", "XX"])
+@pytest.mark.parametrize(
+    ("territory", "state"),
+    [("GP", "FR"), ("MQ", "FR"), ("GF", "FR"), ("RE", "FR"), ("YT", "FR"), ("MF", "FR")]
+    + [("AX", "FI"), ("ax", "FI")],
+)
+def test_an_eu_territory_with_a_code_of_its_own_has_its_states_authority(territory, state):
+    assert authority_for(territory) == authority_for(state)
+
+
+def test_gibraltar_has_the_gibraltar_regulatory_authority():
+    assert authority_for("GI").url == "https://www.gra.gi/data-protection"
+
+
+@pytest.mark.parametrize("code", ["US", "us", "BL", "NC", "JE", "", "XX"])
 def test_countries_not_covered_give_none(code):
     assert authority_for(code) is None
 

@@ -88,7 +88,8 @@ def test_a_refused_request_can_be_escalated_at_once(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("country", "body"), [("DE", "eu-dpa-panel"), ("GB", "ico"), ("CH", "fdpic")]
+    ("country", "body"),
+    [("DE", "eu-dpa-panel"), ("GP", "eu-dpa-panel"), ("GB", "ico"), ("GI", "gra"), ("CH", "fdpic")],
 )
 def test_an_employment_data_complaint_goes_to_the_authorities(client, country, body):
     request, token = confirmed(request_type="complaint", country=country)
