@@ -138,7 +138,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["privacyportal.formats"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -220,8 +219,10 @@ ORGANISATION_SUBPROCESSORS = env.list(
 ORGANISATION_PRIVACY_NOTICE_URL = env.str(
     "ORGANISATION_PRIVACY_NOTICE_URL", default="http://www.kzsoftware.com/privacy.htm"
 )
-# The calendar day of receipt is taken in this zone (RULES.md section 2).
+# The calendar day of receipt is taken in this zone (RULES.md section 2), and so is every
+# "today" the portal compares a due date with; pages and the admin show times in it too.
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")
+TIME_ZONE = ORGANISATION_TIME_ZONE
 RECOURSE_BODY_NAME = env.str("RECOURSE_BODY_NAME", default="JAMS")
 # Where escalated case files go by e-mail; unset: only the requester gets the case file.
 RECOURSE_BODY_EMAIL = env.str("RECOURSE_BODY_EMAIL", default="")

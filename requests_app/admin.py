@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, outbox, report, services
+from requests_app import admin_forms, localtime, outbox, report, services
 from requests_app.models import (
     OPEN_STATUSES,
     PENDING_ANSWER,
@@ -37,9 +37,7 @@ from requests_app.models import (
     Wait,
 )
 
-
-def today():
-    return timezone.localdate()
+today = localtime.today
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -165,8 +163,7 @@ class ReceivedFilter(admin.SimpleListFilter):
         days = {"today": 0, "week": 6}.get(self.value())
         if days is None:
             return queryset
-        since = timezone.make_aware(datetime.combine(today() - timedelta(days=days), time.min))
-        return queryset.filter(received_at__gte=since)
+        return queryset.filter(received_at__gte=localtime.start_of(today() - timedelta(days=days)))
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -231,6 +228,16 @@ def perform(step: str, request: PrivacyRequest, data: dict[str, Any], user: Any)
         services.refuse(request, data["reason"], data["explanation"], user, in_part=data["in_part"])
     elif step == "close":
         request.close(user)
+
+
+def step_notice(step: str, request: PrivacyRequest) -> str:
+    """What the officer should know before taking a step."""
+    if step == "ask" and request.is_overdue:
+        return gettext(
+            "The answer was due on %(date)s. Asking the requester now does not move that date: "
+            "the answer is late already."
+        ) % {"date": request.due_on.isoformat()}
+    return ""
 
 
 @admin.register(PrivacyRequest)
@@ -322,7 +329,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("received"), ordering="received_at")
     def received_on(self, obj: PrivacyRequest):
-        return obj.received_at.date()
+        return obj.local_date(obj.received_at)
 
     @admin.display(description=_("country of residence"), ordering="country")
     def country_name(self, obj: PrivacyRequest) -> str | None:
@@ -459,7 +466,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:requests_app_privacyrequest_change", args=[obj.pk])
                 )
-        return self.render_step(request, obj, label, form)
+        return self.render_step(request, obj, label, form, notice=step_notice(step, obj))
 
     def task_view(self, request: HttpRequest, object_id: int, task_id: int) -> HttpResponse:
         task = get_object_or_404(SystemTask, pk=task_id, request_id=object_id)
@@ -508,7 +515,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = 'attachment; filename="privacy-requests.csv"'
         return response
 
-    def render_step(self, request, obj, label, form) -> TemplateResponse:
+    def render_step(self, request, obj, label, form, notice: str = "") -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -516,6 +523,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "title": f"{obj.reference}: {label}",
             "step_label": label,
             "form": form,
+            "notice": notice,
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/step.html", context)
 

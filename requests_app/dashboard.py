@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from requests_app import localtime
 from requests_app.models import PENDING_ANSWER, PrivacyRequest, Status
 
 
@@ -21,8 +21,8 @@ class Tile:
 
 
 def tiles() -> list[Tile]:
-    today = timezone.localdate()
-    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    today = localtime.today()
+    start_of_today = localtime.start_of(today)
     pending = PrivacyRequest.objects.filter(status__in=PENDING_ANSWER)
     rows = [
         (_("Overdue"), pending.filter(due_on__lt=today), "due=overdue", True),

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, TruncDate
 
+from requests_app import localtime
 from requests_app.models import PENDING_ANSWER, PrivacyRequest, RefusalReason, RequestType
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 200, 6
@@ -73,10 +74,12 @@ class YearReport:
 
 
 def year_report(year: int, today: date) -> YearReport:
-    received = PrivacyRequest.objects.filter(received_at__year=year)
+    # The organisation's year and months, as its due dates count days (RULES.md 2).
+    zone = localtime.zone()
+    received = PrivacyRequest.objects.filter(**localtime.in_year("received_at", year))
     report = YearReport(year)
     for row in (
-        received.annotate(month=ExtractMonth("received_at"))
+        received.annotate(month=ExtractMonth("received_at", tzinfo=zone))
         .values("month", "request_type")
         .annotate(n=Count("id"))
     ):
@@ -92,7 +95,11 @@ def year_report(year: int, today: date) -> YearReport:
     if days:
         report.median_days = round(statistics.median(days), 1)
         report.p90_days = round(percentile(days, 0.9), 1)
-    report.answered_late = answered.filter(answered_at__date__gt=F("due_on")).count()
+    report.answered_late = (
+        answered.annotate(answered_on=TruncDate("answered_at", tzinfo=zone))
+        .filter(answered_on__gt=F("due_on"))
+        .count()
+    )
     report.open_overdue = received.filter(status__in=PENDING_ANSWER, due_on__lt=today).count()
     report.refusals = Counter(
         dict(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -44,6 +45,7 @@ MIGRATION_SEEDS = [
     ("requests_app.migrations.0003_seed_systems_and_groups", "seed_groups"),
     ("disputes_app.migrations.0002_seed_recourse_bodies", "seed"),
     ("disputes_app.migrations.0003_staff_permissions", "grant_dispute_permissions"),
+    ("disputes_app.migrations.0004_seed_gibraltar_authority", "seed"),
 ]
 
 
@@ -82,6 +84,9 @@ def portal_settings(settings, tmp_path):
     celery_app.conf.task_always_eager = True
     yield settings
     celery_app.conf.task_always_eager = eager
+    # A page in another language leaves that language active in this thread (LocaleMiddleware
+    # activates it and nothing deactivates it): the next test would read German labels.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from disputes_app.models import Dispute, Outcome
+from requests_app import localtime
 
 register = template.Library()
 
@@ -19,7 +20,9 @@ def disputes_dashboard() -> dict:
 @register.inclusion_tag("admin/disputes_app/by_outcome.html")
 def disputes_by_outcome(year: int) -> dict:
     counts = dict(
-        Dispute.objects.filter(filed_at__year=year).values_list("outcome").annotate(n=Count("id"))
+        Dispute.objects.filter(**localtime.in_year("filed_at", year))
+        .values_list("outcome")
+        .annotate(n=Count("id"))
     )
     rows = [(label, counts.get(value, 0)) for value, label in Outcome.choices]
     return {"rows": rows, "pending": counts.get("", 0)}
