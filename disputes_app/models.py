@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import AppendOnly, PrivacyRequest, TransitionNotAllowed, private_storage
@@ -39,7 +40,7 @@ class RecourseBody(models.Model):
         _("employment-data complaints from"),
         max_length=20,
         blank=True,
-        help_text=_("eea, GB or CH: complaints about employment data from there go here."),
+        help_text=_("eea, GB, GI or CH: complaints about employment data from there go here."),
     )
 
     class Meta:
@@ -134,12 +135,33 @@ class Dispute(models.Model):
     def answer_due_for(body: RecourseBody, filed_on) -> Any:
         return filed_on + timedelta(days=body.answer_days)
 
-    def _move(self, allowed: set[str], to: str, staff_user: Any, **fields: Any) -> None:
-        """Lock, check the move from the stored state, save and record it."""
+    def allowed_from(self, to: str) -> frozenset[str]:
+        """The states a move to `to` may start from, given the outcome decided so far."""
+        status = self.Status
+        awaiting = frozenset({status.FILED, status.ACKNOWLEDGED, status.ANSWER_DUE})
+        moves = {
+            status.ACKNOWLEDGED: {status.FILED},
+            status.ANSWER_DUE: {status.FILED, status.ACKNOWLEDGED},
+            status.ANSWERED: awaiting,
+            status.DECIDED: awaiting | {status.ANSWERED},
+            # A remedy only follows a decision for the requester or a settlement.
+            status.REMEDY_DONE: (
+                {status.DECIDED} if self.outcome in {Outcome.UPHELD, Outcome.SETTLED} else set()
+            ),
+            status.CLOSED: {status.REMEDY_DONE}
+            | ({status.DECIDED} if self.outcome in UNRESOLVED else set()),
+        }
+        return frozenset(moves[to])
+
+    def _move(self, to: str, staff_user: Any, **fields: Any) -> None:
+        """Lock the row, check the move from its stored state, save what changed, record it."""
         with transaction.atomic():
-            current = Dispute.objects.select_for_update().get(pk=self.pk)
-            if current.status not in allowed:
-                raise TransitionNotAllowed(f"{self}: cannot go from {current.status!r} to {to!r}")
+            self.refresh_from_db(from_queryset=Dispute.objects.select_for_update())
+            if self.status not in self.allowed_from(to):
+                raise TransitionNotAllowed(
+                    gettext("%(dispute)s is now “%(status)s”: this step is no longer possible.")
+                    % {"dispute": self, "status": self.get_status_display()}
+                )
             self.status = to
             for name, value in fields.items():
                 setattr(self, name, value)
@@ -149,42 +171,24 @@ class Dispute(models.Model):
             )
 
     def acknowledge(self, staff_user: Any = None) -> None:
-        self._move(
-            {self.Status.FILED},
-            self.Status.ACKNOWLEDGED,
-            staff_user,
-            acknowledged_at=timezone.now(),
-        )
+        self._move(self.Status.ACKNOWLEDGED, staff_user, acknowledged_at=timezone.now())
 
-    def request_answer(self, staff_user: Any = None, due_on: Any = None) -> None:
+    def request_answer(self, staff_user: Any = None, due_on: date | None = None) -> None:
         """The body asked the organisation to answer, by its own date where it gives one."""
-        self._move(
-            {self.Status.FILED, self.Status.ACKNOWLEDGED},
-            self.Status.ANSWER_DUE,
-            staff_user,
-            answer_due_on=due_on or self.answer_due_on,
-            next_reminder_at=timezone.now(),
-        )
+        fields: dict[str, Any] = {"next_reminder_at": timezone.now()}
+        if due_on is not None:
+            fields["answer_due_on"] = due_on
+        self._move(self.Status.ANSWER_DUE, staff_user, **fields)
 
     def answer(self, staff_user: Any = None) -> None:
         self._move(
-            {self.Status.FILED, self.Status.ACKNOWLEDGED, self.Status.ANSWER_DUE},
-            self.Status.ANSWERED,
-            staff_user,
-            answered_at=timezone.now(),
-            next_reminder_at=None,
+            self.Status.ANSWERED, staff_user, answered_at=timezone.now(), next_reminder_at=None
         )
 
     def decide(self, outcome: str, staff_user: Any = None) -> None:
         if outcome not in Outcome.values:
             raise ValueError(f"Unknown outcome {outcome!r}")
         self._move(
-            {
-                self.Status.FILED,
-                self.Status.ACKNOWLEDGED,
-                self.Status.ANSWER_DUE,
-                self.Status.ANSWERED,
-            },
             self.Status.DECIDED,
             staff_user,
             outcome=outcome,
@@ -193,20 +197,10 @@ class Dispute(models.Model):
         )
 
     def remedy_done(self, staff_user: Any = None) -> None:
-        if self.outcome not in {Outcome.UPHELD, Outcome.SETTLED}:
-            raise TransitionNotAllowed(f"{self}: no remedy was decided")
-        self._move(
-            {self.Status.DECIDED},
-            self.Status.REMEDY_DONE,
-            staff_user,
-            remedy_done_at=timezone.now(),
-        )
+        self._move(self.Status.REMEDY_DONE, staff_user, remedy_done_at=timezone.now())
 
     def close(self, staff_user: Any = None) -> None:
-        allowed = {self.Status.REMEDY_DONE}
-        if self.outcome in {Outcome.NOT_UPHELD, Outcome.WITHDRAWN}:
-            allowed.add(self.Status.DECIDED)
-        self._move(allowed, self.Status.CLOSED, staff_user, closed_at=timezone.now())
+        self._move(self.Status.CLOSED, staff_user, closed_at=timezone.now())
 
 
 class DisputeEvent(AppendOnly):

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from disputes_app import casefile, rules
 from disputes_app.models import Dispute, DisputeEvent, RecourseBody
-from requests_app import emails
+from requests_app import emails, localtime
 from requests_app.models import (
     AccessLink,
     Message,
@@ -47,15 +47,17 @@ def escalate(
     request: PrivacyRequest, reason: str, employment_data: bool = False
 ) -> tuple[Dispute, bool]:
     """File one dispute per request and body; returns (dispute, created)."""
-    check = rules.may_escalate(request, timezone.localdate())
     body = body_for(request, employment_data)
     existing = Dispute.objects.filter(request=request, body=body).first()
     if existing is not None:
         return existing, False
-    if not check.allowed:
-        raise EscalationNotAllowed(check.why)
     try:
         with transaction.atomic():
+            # Decided from the request as it is now, held until the dispute is written.
+            request.lock()
+            check = rules.may_escalate(request, localtime.today())
+            if not check.allowed:
+                raise EscalationNotAllowed(check.why)
             dispute = file_dispute(request, body, reason.strip(), employment_data)
     except IntegrityError:
         # The same escalation posted from another tab at the same moment.
@@ -73,7 +75,7 @@ def file_dispute(
         reason=reason,
         employment_data=employment_data,
         filed_at=now,
-        answer_due_on=Dispute.answer_due_for(body, timezone.localdate()),
+        answer_due_on=Dispute.answer_due_for(body, localtime.local_date(now)),
         next_reminder_at=now,
     )
     DisputeEvent.objects.create(dispute=dispute, status=Dispute.Status.FILED)

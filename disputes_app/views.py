@@ -7,13 +7,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from disputes_app import authorities, rules, services
 from disputes_app.forms import EscalateForm
 from disputes_app.models import Dispute, RecourseBody
+from requests_app import localtime
 from requests_app.models import AccessLink, PrivacyRequest
 from requests_app.views import link_or_404, private_page
 
@@ -29,13 +29,18 @@ FORMATS = {
 @require_http_methods(["GET", "POST"])
 def escalate(request: HttpRequest, token: str) -> HttpResponse:
     privacy_request = link_or_404(token, AccessLink.Purpose.STATUS).request
-    check = rules.may_escalate(privacy_request, timezone.localdate())
+    check = rules.may_escalate(privacy_request, localtime.today())
     form = EscalateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and check.allowed and form.is_valid():
-        services.escalate(
-            privacy_request, form.cleaned_data["reason"], form.cleaned_data["employment_data"]
-        )
-        return redirect(f"{reverse('requests:status', args=[token])}#disputes")
+        try:
+            services.escalate(
+                privacy_request, form.cleaned_data["reason"], form.cleaned_data["employment_data"]
+            )
+        except services.EscalationNotAllowed as error:
+            # The request changed between the page and the post.
+            form.add_error(None, str(error))
+        else:
+            return redirect(f"{reverse('requests:status', args=[token])}#disputes")
     context = {
         "privacy_request": privacy_request,
         "token": token,
@@ -97,7 +102,7 @@ def status_panel(request: HttpRequest, privacy_request: PrivacyRequest, token: s
         "privacy_request": privacy_request,
         "token": token,
         "items": items,
-        "check": rules.may_escalate(privacy_request, timezone.localdate()),
+        "check": rules.may_escalate(privacy_request, localtime.today()),
         "unresolved": unresolved,
         "authority": authorities.authority_for(str(privacy_request.country)),
         "arbitration": RecourseBody.objects.filter(kind=RecourseBody.Kind.ARBITRATION).first(),

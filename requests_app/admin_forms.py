@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import (
@@ -139,3 +142,12 @@ class LoggedRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["request_type"].choices = RequestType.choices
+
+    def clean_received_at(self) -> datetime:
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError(
+                _("A request cannot be received in the future: give when it arrived."),
+                code="future",
+            )
+        return received_at

@@ -6,8 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from email.utils import make_msgid
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from requests_app import deadlines
+from requests_app import deadlines, localtime
 
 
 class RequestType(models.TextChoices):
@@ -86,6 +85,7 @@ class ExtensionNotAllowed(Exception):
 DUE_RULE_LABELS = {
     "gdpr_month": _("one month (GDPR Art. 12(3))"),
     "uk_gdpr_month": _("one month (UK GDPR Art. 12(3))"),
+    "gibraltar_gdpr_month": _("one month (Gibraltar GDPR Art. 12(3))"),
     "fadp_30_days": _("30 days (Swiss FADP Art. 25(7))"),
     "default_days": _("the organisation's time limit in days"),
     "dpf_complaint_45_days": _("45 days for a complaint (DPF Supplemental Principle 11)"),
@@ -93,6 +93,7 @@ DUE_RULE_LABELS = {
     "promise": _("the shorter time the organisation promises"),
     "gdpr_month_extended": _("three months, extended (GDPR Art. 12(3))"),
     "uk_gdpr_month_extended": _("three months, extended (UK GDPR Art. 12(3))"),
+    "gibraltar_gdpr_month_extended": _("three months, extended (Gibraltar GDPR Art. 12(3))"),
     "extended": _("the later date the organisation announced"),
 }
 
@@ -242,15 +243,12 @@ class PrivacyRequest(models.Model):
     def awaits_answer(self) -> bool:
         return self.status in PENDING_ANSWER
 
-    @staticmethod
-    def local_date(moment: datetime) -> date:
-        """The calendar day of `moment` in the organisation's time zone."""
-        return moment.astimezone(zoneinfo.ZoneInfo(settings.ORGANISATION_TIME_ZONE)).date()
+    local_date = staticmethod(localtime.local_date)
 
     def clock(self, waits: list[deadlines.Wait] | None = None) -> deadlines.Clock:
         """The due date recomputed from receipt, the waits and the extension (RULES.md 2)."""
         if waits is None:
-            waits = [wait.span() for wait in self.waits.all()]
+            waits = self.wait_spans()
         return deadlines.current_due(
             self.local_date(self.received_at),
             self.request_type,
@@ -264,6 +262,9 @@ class PrivacyRequest(models.Model):
             promised_days=settings.DEADLINE_PROMISED_DAYS,
             holiday_country=settings.DEADLINE_HOLIDAY_COUNTRY or None,
         )
+
+    def wait_spans(self) -> list[deadlines.Wait]:
+        return [wait.span() for wait in self.waits.all()]
 
     def set_deadline(self) -> None:
         """The due date of a request that has just been received."""
@@ -295,21 +296,34 @@ class PrivacyRequest(models.Model):
         year = self.local_date(self.received_at).year
         self.reference = ReferenceCounter.number(self.pk, year)
 
-    def _check(self, allowed_from: frozenset[str] | set[str], to: str) -> None:
-        """Lock the row and check the move from the state in the database, not in memory."""
-        current = PrivacyRequest.objects.select_for_update().get(pk=self.pk)
-        if current.status not in allowed_from:
+    def lock(self) -> None:
+        """Re-read the row and hold it until the transaction ends.
+
+        Every change decides from the row as it is now, never from this object, which may
+        be minutes old or stale after another officer's step.
+        """
+        self.refresh_from_db(from_queryset=PrivacyRequest.objects.select_for_update())
+
+    def _check(self, allowed_from: frozenset[str] | set[str]) -> None:
+        """Lock the row and check that its stored state allows the move."""
+        self.lock()
+        if self.status not in allowed_from:
             raise TransitionNotAllowed(
-                f"{self.reference}: cannot go from {current.status!r} to {to!r}"
+                gettext(
+                    "%(reference)s is now “%(status)s”: this step is no longer possible. "
+                    "Someone may have changed it a moment ago."
+                )
+                % {"reference": self.reference, "status": self.get_status_display()}
             )
-        self.status = to
 
     def _save(self, *fields: str) -> None:
         self.save(update_fields=["status", "updated_at", *fields])
 
     def confirm_email(self) -> None:
+        """The requester showed they read the address."""
         with transaction.atomic():
-            self._check({Status.UNCONFIRMED}, Status.NEW)
+            self._check({Status.UNCONFIRMED})
+            self.status = Status.NEW
             self.email_confirmed_at = timezone.now()
             self.waits.filter(reason=WaitReason.EMAIL, ended_at__isnull=True).update(
                 ended_at=self.email_confirmed_at
@@ -319,16 +333,26 @@ class PrivacyRequest(models.Model):
             self._save("email_confirmed_at", "next_reminder_at")
             self.record(RequestEvent.Kind.EMAIL_CONFIRMED, actor=RequestEvent.Actor.REQUESTER)
 
+    @property
+    def is_overdue(self) -> bool:
+        """Awaits its answer and the day it was due has passed (in the organisation's zone)."""
+        return self.awaits_answer and localtime.today() > self.due_on
+
     def ask_requester(self, reason: str, staff_user: Any = None) -> Wait:
-        """Wait for identity information, a fee or a clarification the officer asked for."""
+        """Wait for identity information, a fee or a clarification the officer asked for.
+
+        Asked after the answer was due, the wait is recorded but moves no date: the answer
+        was late already (the event says so).
+        """
         if reason == WaitReason.EMAIL:
             raise ValueError("The e-mail confirmation wait starts only on filing.")
         with transaction.atomic():
-            resumes_to = PrivacyRequest.objects.values_list("status", flat=True).get(pk=self.pk)
-            self._check({Status.NEW, Status.IN_PROGRESS}, Status.WAITING)
+            self._check({Status.NEW, Status.IN_PROGRESS})
+            after_due = self.is_overdue
             wait = Wait.objects.create(
-                request=self, reason=reason, staff_user=staff_user, resumes_to=resumes_to
+                request=self, reason=reason, staff_user=staff_user, resumes_to=self.status
             )
+            self.status = Status.WAITING
             self.waiting_since = wait.started_at
             self.next_reminder_at = wait.started_at
             self._save("waiting_since", "next_reminder_at", *self._recompute_due())
@@ -336,17 +360,18 @@ class PrivacyRequest(models.Model):
                 RequestEvent.Kind.WAIT_STARTED,
                 actor=RequestEvent.Actor.STAFF,
                 staff_user=staff_user,
-                data={"reason": reason},
+                data={"reason": reason, **({"after_due": True} if after_due else {})},
             )
         return wait
 
     def end_wait(self) -> Wait:
         """The requester answered what the officer asked: the clock goes on."""
         with transaction.atomic():
+            self._check({Status.WAITING})
             wait = self.waits.select_for_update().get(ended_at__isnull=True)
-            self._check({Status.WAITING}, wait.resumes_to)
             wait.ended_at = timezone.now()
             wait.save(update_fields=["ended_at"])
+            self.status = wait.resumes_to
             self.waiting_since = None
             self.next_reminder_at = wait.ended_at
             self._save("waiting_since", "next_reminder_at", *self._recompute_due())
@@ -385,8 +410,8 @@ class PrivacyRequest(models.Model):
         if not reason.strip():
             raise ExtensionNotAllowed(gettext("Give the reason for the extension."))
         with transaction.atomic():
-            self._check(PENDING_ANSWER, self.status)
-            refusal = self.extension_refusal(extended_to, self.local_date(timezone.now()))
+            self.lock()
+            refusal = self.extension_refusal(extended_to, localtime.today())
             if refusal:
                 raise ExtensionNotAllowed(refusal)
             self.extended_at = timezone.now()
@@ -396,8 +421,15 @@ class PrivacyRequest(models.Model):
             )
             self.next_reminder_at = self.extended_at
             fields = self._recompute_due()
-            self._save(
-                "extended_at", "extension_reason", "extended_to", "next_reminder_at", *fields
+            self.save(
+                update_fields=[
+                    "extended_at",
+                    "extension_reason",
+                    "extended_to",
+                    "next_reminder_at",
+                    "updated_at",
+                    *fields,
+                ]
             )
             self.record(
                 RequestEvent.Kind.EXTENDED,
@@ -409,7 +441,8 @@ class PrivacyRequest(models.Model):
     def start(self, staff_user: Any = None) -> None:
         """Work begins: one task per system or subprocessor that may hold the data."""
         with transaction.atomic():
-            self._check({Status.NEW}, Status.IN_PROGRESS)
+            self._check({Status.NEW})
+            self.status = Status.IN_PROGRESS
             if self.assignee_id is None and staff_user is not None:
                 self.assignee = staff_user
             self._save("assignee")
@@ -423,7 +456,7 @@ class PrivacyRequest(models.Model):
 
     def assign(self, assignee: Any, staff_user: Any = None) -> None:
         with transaction.atomic():
-            self._check(OPEN_STATUSES, self.status)
+            self._check(OPEN_STATUSES)
             self.assignee = assignee
             self.save(update_fields=["assignee", "updated_at"])
             self.record(
@@ -439,7 +472,7 @@ class PrivacyRequest(models.Model):
         While a task for a system is open, only with the officer's reason why.
         """
         with transaction.atomic():
-            self._check(PENDING_ANSWER, Status.ANSWERED)
+            self._check(PENDING_ANSWER)
             open_tasks = list(
                 self.tasks.filter(done_at__isnull=True).values_list("system__name", flat=True)
             )
@@ -448,6 +481,7 @@ class PrivacyRequest(models.Model):
                     gettext("These systems are not done yet: %(systems)s. Say why you answer now.")
                     % {"systems": ", ".join(open_tasks)}
                 )
+            self.status = Status.ANSWERED
             self._finish()
             self._save("answered_at", "waiting_since", "next_reminder_at")
             data = (
@@ -465,7 +499,7 @@ class PrivacyRequest(models.Model):
     ) -> IdentityCheck:
         """Store the fact that identity was checked (how, result, by whom), never a document."""
         with transaction.atomic():
-            self._check(OPEN_STATUSES, self.status)
+            self._check(OPEN_STATUSES)
             check = IdentityCheck.objects.create(
                 request=self, method=method, confirmed=confirmed, checked_by=staff_user, note=note
             )
@@ -477,22 +511,29 @@ class PrivacyRequest(models.Model):
             )
         return check
 
-    def refusal_deadline(self) -> date:
-        """A refusal is due within one month of receipt, in CH within the 30 days (RULES.md 1).
+    def refusal_deadline(self, waits: list[deadlines.Wait] | None = None) -> date:
+        """A refusal is due within one month, in CH and elsewhere within 30 days (RULES.md 1).
 
-        It holds even where the answer itself was extended.
+        It holds even where the answer itself was extended, and runs from the same start as
+        the answer (in the UK, the month begun again when identity information arrived).
         """
-        received_on = self.local_date(self.received_at)
-        if deadlines.extends_by_months(str(self.country)):
-            return deadlines.add_month(received_on)
-        return received_on + timedelta(days=deadlines.FADP_DAYS)
+        return deadlines.refusal_due(
+            self.local_date(self.received_at),
+            self.request_type,
+            str(self.country),
+            waits=self.wait_spans() if waits is None else waits,
+            pauses=settings.DEADLINE_PAUSES,
+            complaint_days=settings.DEADLINE_COMPLAINT_DAYS,
+            holiday_country=settings.DEADLINE_HOLIDAY_COUNTRY or None,
+        )
 
     def refuse(self, reason: str, staff_user: Any = None, *, in_part: bool = False) -> None:
         """Refuse fully (status refused) or in part (the rest is answered), with a reason."""
         if reason not in RefusalReason.values:
             raise ValueError(f"Unknown refusal reason {reason!r}")
         with transaction.atomic():
-            self._check(PENDING_ANSWER, Status.ANSWERED if in_part else Status.REFUSED)
+            self._check(PENDING_ANSWER)
+            self.status = Status.ANSWERED if in_part else Status.REFUSED
             self._finish()
             self.refusal_reason, self.refused_in_part = reason, in_part
             self._save(
@@ -512,7 +553,8 @@ class PrivacyRequest(models.Model):
 
     def close(self, staff_user: Any = None) -> None:
         with transaction.atomic():
-            self._check(FINAL_ANSWERS, Status.CLOSED)
+            self._check(FINAL_ANSWERS)
+            self.status = Status.CLOSED
             self.closed_at = timezone.now()
             self._save("closed_at")
             self.record(
@@ -526,7 +568,8 @@ class PrivacyRequest(models.Model):
 
     def withdraw(self) -> None:
         with transaction.atomic():
-            self._check(OPEN_STATUSES, Status.WITHDRAWN)
+            self._check(OPEN_STATUSES)
+            self.status = Status.WITHDRAWN
             self._close_waits()
             self.closed_at = timezone.now()
             self.next_reminder_at = None
@@ -536,7 +579,8 @@ class PrivacyRequest(models.Model):
     def lapse(self) -> None:
         """The address was never confirmed: nothing else of the request is processed."""
         with transaction.atomic():
-            self._check({Status.UNCONFIRMED}, Status.LAPSED)
+            self._check({Status.UNCONFIRMED})
+            self.status = Status.LAPSED
             self._close_waits()
             self.closed_at = timezone.now()
             self.next_reminder_at = None
@@ -546,8 +590,8 @@ class PrivacyRequest(models.Model):
     def purge(self) -> None:
         """Remove the personal data of a closed request; keep what the figures need."""
         with transaction.atomic():
-            current = PrivacyRequest.objects.select_for_update().get(pk=self.pk)
-            if current.closed_at is None or current.purged_at is not None:
+            self.lock()
+            if self.closed_at is None or self.purged_at is not None:
                 raise TransitionNotAllowed(f"{self.reference}: not closed, or purged already")
             for answer_file in self.files.all():
                 answer_file.file.delete(save=False)
@@ -697,18 +741,29 @@ class SystemTask(models.Model):
         not_told_reason: str = "",
     ) -> None:
         """Close the task; for a correction, deletion or restriction, the recipient was told."""
-        if self.done_at is not None:
-            raise TransitionNotAllowed(f"{self}: done already")
         if self.must_tell_recipient and not recipient_told and not not_told_reason.strip():
             raise TransitionNotAllowed(
                 gettext("Tell the recipient of the change, or say why that is impossible.")
             )
         with transaction.atomic():
+            self.refresh_from_db(from_queryset=SystemTask.objects.select_for_update())
+            if self.done_at is not None:
+                raise TransitionNotAllowed(
+                    gettext("The task for %(system)s was done already.") % {"system": self.system}
+                )
             now = timezone.now()
             self.outcome, self.not_told_reason = outcome, not_told_reason.strip()
             self.recipient_told_at = now if recipient_told else None
             self.done_at, self.done_by = now, staff_user
-            self.save()
+            self.save(
+                update_fields=[
+                    "outcome",
+                    "not_told_reason",
+                    "recipient_told_at",
+                    "done_at",
+                    "done_by",
+                ]
+            )
             self.request.record(
                 RequestEvent.Kind.TASK_DONE,
                 actor=RequestEvent.Actor.STAFF,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import date, datetime
@@ -97,7 +98,9 @@ def confirm_email(link: AccessLink) -> str:
     with transaction.atomic():
         if not link.use():
             raise LinkSpent(request.reference)
-        if request.status == Status.UNCONFIRMED:
+        # A second confirmation link (a reminder's) after the first: nothing left to confirm,
+        # the requester still gets to the status page.
+        with contextlib.suppress(TransitionNotAllowed):
             request.confirm_email()
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
@@ -105,9 +108,13 @@ def confirm_email(link: AccessLink) -> str:
 
 
 def post_requester_message(request: PrivacyRequest, body: str) -> Message:
-    if not request.is_open:
-        raise TransitionNotAllowed(f"{request.reference} is closed: it takes no messages")
+    """A message from the requester; it answers the officer's question if one is open."""
     with transaction.atomic():
+        request.lock()
+        if not request.is_open:
+            raise TransitionNotAllowed(
+                gettext("This request is closed: it takes no more messages.")
+            )
         if request.status == Status.WAITING:
             request.end_wait()
         message = Message.objects.create(
@@ -245,6 +252,8 @@ def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) ->
     The officer vouches for the address, so no confirmation link is sent; the requester gets
     the acknowledgement with the link to the status page.
     """
+    if received_at > timezone.now():
+        raise ValueError("A request cannot be received in the future.")
     key = submission_key(data, f"logged:{received_at.isoformat()}")
     request = PrivacyRequest(
         **{

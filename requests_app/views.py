@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -23,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacyportal.celery import app as celery_app
 from requests_app import deadlines, panels, ratelimit, services, tasks
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
-from requests_app.models import AccessLink, AnswerFile, Message, RequestEvent, RequestType
+from requests_app.models import (
+    AccessLink,
+    AnswerFile,
+    Message,
+    RequestEvent,
+    RequestType,
+    TransitionNotAllowed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +211,12 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
         form.add_error(None, gettext("This request is closed: it takes no more messages."))
     if not form.is_valid():
         return render_status(request, link, form)
-    services.post_requester_message(link.request, form.cleaned_data["body"])
+    try:
+        services.post_requester_message(link.request, form.cleaned_data["body"])
+    except TransitionNotAllowed as error:
+        # Closed between the page and the post (withdrawn in another tab, answered).
+        form.add_error(None, str(error))
+        return render_status(request, link, form)
     return redirect(f"{reverse('requests:status', args=[token])}#messages")
 
 
@@ -213,7 +226,9 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     link = link_or_404(token, AccessLink.Purpose.STATUS)
     privacy_request = link.request
     if request.method == "POST" and privacy_request.is_open:
-        services.withdraw(privacy_request)
+        # Closed meanwhile (answered, or withdrawn from another tab): the status page says so.
+        with contextlib.suppress(TransitionNotAllowed):
+            services.withdraw(privacy_request)
         return redirect("requests:status", token=token)
     return render(
         request,

@@ -214,6 +214,48 @@ def test_a_request_that_came_by_letter_is_logged_with_its_real_received_date(adm
 
 
 @pytest.mark.django_db
+def test_a_request_logged_by_hand_cannot_be_received_in_the_future(admin_client, at_now):
+    response = admin_client.post(
+        f"{LIST}add/",
+        {
+            "request_type": "deletion",
+            "full_name": "Hans Brief",
+            "email": "hans@example.at",
+            "country": "AT",
+            "details": "Per Brief: bitte löschen.",
+            "received_at": "2026-04-02T09:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "cannot be received in the future" in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_asking_the_requester_after_the_due_date_tells_the_officer_it_moves_nothing(
+    admin_client, at_now
+):
+    late = received(40)
+    due_on = late.due_on
+
+    page = admin_client.get(step_url(late, "ask")).content.decode()
+    admin_client.post(step_url(late, "ask"), {"reason": "identity", "question": "Your number?"})
+
+    late.refresh_from_db()
+    assert "does not move that date" in page
+    assert late.status == Status.WAITING
+    assert late.due_on == due_on
+    assert late.events.get(kind=RequestEvent.Kind.WAIT_STARTED).data["after_due"] is True
+
+
+@pytest.mark.django_db
+def test_asking_before_the_due_date_says_nothing_of_lateness(admin_client, at_now):
+    page = admin_client.get(step_url(received(5), "ask")).content.decode()
+    assert "does not move that date" not in page
+
+
+@pytest.mark.django_db
 def test_staff_without_permission_cannot_take_steps(client):
     user = get_user_model().objects.create_user("viewer", password="pw-123-long", is_staff=True)
     client.force_login(user)

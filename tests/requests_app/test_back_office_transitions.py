@@ -147,6 +147,24 @@ def test_a_refusal_after_the_first_month_is_recorded_as_late_even_when_extended(
 
 
 @pytest.mark.django_db
+def test_a_uk_refusal_runs_from_the_month_begun_again_by_identity_information(officer):
+    # Received 2 March; identity information arrives on 13 March: the refusal, like the
+    # answer, is due by Mon 13 April, not by 2 April.
+    request = started(officer, country="GB")
+    with time_machine.travel(FILED_AT + timedelta(days=3), tick=False):
+        services.ask_requester(request, WaitReason.IDENTITY, "Your customer number?", officer)
+    with time_machine.travel(FILED_AT + timedelta(days=11), tick=False):
+        services.post_requester_message(request, "It is 4711.")
+
+    request.refresh_from_db()
+    assert request.refusal_deadline().isoformat() == "2026-04-13"
+    with time_machine.travel(FILED_AT + timedelta(days=40), tick=False):
+        request.refuse(RefusalReason.NO_DATA, officer)
+
+    assert request.events.get(kind=RequestEvent.Kind.REFUSED).data["late"] is False
+
+
+@pytest.mark.django_db
 def test_an_unknown_refusal_reason_is_refused(officer):
     with pytest.raises(ValueError):
         started(officer).refuse("because", officer)
