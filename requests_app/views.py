@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def new_request(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip_address = request.META.get("REMOTE_ADDR")
+        ip_address = ratelimit.client_address(request)
         if not ratelimit.allow(
             "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
         ):
@@ -227,8 +227,12 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["email"].lower()
-        if not ratelimit.allow(
-            "lost-link", address, settings.LOST_LINK_RATE_LIMIT, settings.LOST_LINK_RATE_WINDOW
+        window = settings.LOST_LINK_RATE_WINDOW
+        if not (
+            ratelimit.allow_client(
+                request, "lost-link-client", settings.LOST_LINK_IP_RATE_LIMIT, window
+            )
+            and ratelimit.allow("lost-link", address, settings.LOST_LINK_RATE_LIMIT, window)
         ):
             return too_many(request)
         queue_lost_links(address)

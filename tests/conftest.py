@@ -78,6 +78,7 @@ def portal_settings(settings, tmp_path):
     }
     settings.INTAKE_RATE_LIMIT = 1000
     settings.LOST_LINK_RATE_LIMIT = 1000
+    settings.LOST_LINK_IP_RATE_LIMIT = 1000
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield settings
