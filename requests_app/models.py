@@ -190,6 +190,8 @@ class PrivacyRequest(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extended_to = models.DateField(_("extended to"), null=True, blank=True)
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the officer was last told of a message from the requester (claim_message_notice).
+    message_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -294,6 +296,27 @@ class PrivacyRequest(models.Model):
         """
         year = self.local_date(self.received_at).year
         self.reference = ReferenceCounter.number(self.pk, year)
+
+    def claim_message_notice(self) -> bool:
+        """Whether to tell the officer of a new message now: at most once per request in
+        OFFICER_MESSAGE_NOTICE_MINUTES.
+
+        Decided by one conditional UPDATE, so that messages arriving at once through several
+        web processes take the notice once between them.
+        """
+        now = timezone.now()
+        quiet_since = now - timedelta(minutes=settings.OFFICER_MESSAGE_NOTICE_MINUTES)
+        claimed = (
+            PrivacyRequest.objects.filter(pk=self.pk)
+            .filter(
+                models.Q(message_notice_at__isnull=True)
+                | models.Q(message_notice_at__lte=quiet_since)
+            )
+            .update(message_notice_at=now)
+        )
+        if claimed:
+            self.message_notice_at = now
+        return claimed == 1
 
     def _check(self, allowed_from: frozenset[str] | set[str], to: str) -> None:
         """Lock the row and check the move from the state in the database, not in memory."""

@@ -119,7 +119,8 @@ def post_requester_message(request: PrivacyRequest, body: str) -> Message:
             data={"message": message.pk},
         )
         PrivacyRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
-        emails.officer_new_message(request)
+        if request.claim_message_notice():
+            emails.officer_new_message(request)
     return message
 
 

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -138,7 +138,10 @@ def download_url(token: str, answer_file: AnswerFile) -> str:
 
 
 def render_status(
-    request: HttpRequest, link: AccessLink, message_form: MessageForm | None = None
+    request: HttpRequest,
+    link: AccessLink,
+    message_form: MessageForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     privacy_request = link.request
     token = request.resolver_match.kwargs["token"]
@@ -164,6 +167,7 @@ def render_status(
                 "message_form": message_form or MessageForm(),
                 "author": Message.Author,
             },
+            status=status,
         )
 
 
@@ -203,8 +207,28 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
         form.add_error(None, gettext("This request is closed: it takes no more messages."))
     if not form.is_valid():
         return render_status(request, link, form)
+    if not message_allowed(request, link):
+        # Lazy: the page is rendered in the request's language, which render_status chooses.
+        form.add_error(
+            "body",
+            gettext_lazy(
+                "You have sent several messages in a short time. Please wait a while before "
+                "you send this one; the messages you sent before have reached us."
+            ),
+        )
+        return render_status(request, link, form, status=429)
     services.post_requester_message(link.request, form.cleaned_data["body"])
     return redirect(f"{reverse('requests:status', args=[token])}#messages")
+
+
+def message_allowed(request: HttpRequest, link: AccessLink) -> bool:
+    """One more message within the limits of its request (whichever link) and of its client."""
+    window = settings.MESSAGE_RATE_WINDOW
+    return ratelimit.allow_client(
+        request, "message-client", settings.MESSAGE_IP_RATE_LIMIT, window
+    ) and ratelimit.allow(
+        "message-request", str(link.request_id), settings.MESSAGE_RATE_LIMIT, window
+    )
 
 
 @private_page
