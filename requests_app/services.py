@@ -194,11 +194,12 @@ def withdraw(request: PrivacyRequest) -> None:
         emails.officer_withdrawn(request)
 
 
-def send_lost_links(address: str) -> int:
-    """E-mail fresh links to every request filed from `address`; returns how many."""
-    requests = list(
-        PrivacyRequest.objects.filter(email__iexact=address.strip()).order_by("-received_at")
-    )
+def send_lost_links(email_key: str) -> int:
+    """E-mail fresh links to every request filed from the address whose `addresses.key` is
+    `email_key`, to the address of the latest; returns how many."""
+    if not email_key:
+        return 0  # the key of every purged request
+    requests = list(PrivacyRequest.objects.filter(email_key=email_key).order_by("-received_at"))
     if not requests:
         return 0
     with transaction.atomic():

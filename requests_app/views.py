@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
-from requests_app import deadlines, panels, ratelimit, services, tasks
+from requests_app import addresses, deadlines, panels, ratelimit, services, tasks
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import AccessLink, AnswerFile, Message, RequestEvent, RequestType
 
@@ -250,27 +250,28 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def lost_link(request: HttpRequest) -> HttpResponse:
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = form.cleaned_data["email"].lower()
+        # The limit and the lookup key on the same normal form of the address.
+        email_key = addresses.key(form.cleaned_data["email"])
         window = settings.LOST_LINK_RATE_WINDOW
         if not (
             ratelimit.allow_client(
                 request, "lost-link-client", settings.LOST_LINK_IP_RATE_LIMIT, window
             )
-            and ratelimit.allow("lost-link", address, settings.LOST_LINK_RATE_LIMIT, window)
+            and ratelimit.allow("lost-link", email_key, settings.LOST_LINK_RATE_LIMIT, window)
         ):
             return too_many(request)
-        queue_lost_links(address)
+        queue_lost_links(email_key)
         return render(request, "requests/lost_link_sent.html")
     return render(request, "requests/lost_link.html", {"form": form})
 
 
-def queue_lost_links(address: str) -> None:
+def queue_lost_links(email_key: str) -> None:
     """In the background, so the response takes as long whether or not the address is known."""
     try:
-        tasks.send_lost_links.delay(address)
+        tasks.send_lost_links.delay(email_key)
     except Exception:
         logger.warning("broker unavailable: sending lost links in the request", exc_info=True)
-        services.send_lost_links(address)
+        services.send_lost_links(email_key)
 
 
 @require_GET
