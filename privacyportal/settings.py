@@ -257,11 +257,22 @@ RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 # Links sent by e-mail
 VERIFY_LINK_HOURS = env.int("VERIFY_LINK_HOURS", default=72)
 
+# How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
+# address is the entry that many from the right. 0: REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Rate limits on public POSTs: how many in how many seconds.
 INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)
 INTAKE_RATE_WINDOW = env.int("INTAKE_RATE_WINDOW", default=600)
 LOST_LINK_RATE_LIMIT = env.int("LOST_LINK_RATE_LIMIT", default=3)
+LOST_LINK_IP_RATE_LIMIT = env.int("LOST_LINK_IP_RATE_LIMIT", default=10)
 LOST_LINK_RATE_WINDOW = env.int("LOST_LINK_RATE_WINDOW", default=3600)
+# Requester messages, per request (whichever of its links) and per client address.
+MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
+MESSAGE_IP_RATE_LIMIT = env.int("MESSAGE_IP_RATE_LIMIT", default=30)
+MESSAGE_RATE_WINDOW = env.int("MESSAGE_RATE_WINDOW", default=3600)
+# The officer hears of a request's new messages at most once in this many minutes.
+OFFICER_MESSAGE_NOTICE_MINUTES = env.int("OFFICER_MESSAGE_NOTICE_MINUTES", default=15)
 
 # Staff sign-in: a second factor (TOTP) before any admin page; lockout after failed logins.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
@@ -269,6 +280,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="privacyportal")
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same client address as the portal's own limits (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "requests_app.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

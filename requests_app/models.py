@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from requests_app import deadlines, localtime
+from requests_app import addresses, deadlines, localtime
 
 
 class RequestType(models.TextChoices):
@@ -171,6 +171,11 @@ class PrivacyRequest(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail address"))
+    # addresses.key(email), set by save(): the lost-link lookup and its task use it, not the
+    # address. The column's own default lets the previous release file during an upgrade.
+    email_key = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     country = CountryField(_("country of residence"))
     details = models.TextField(_("details"), max_length=5000)
     language = models.CharField(_("language"), max_length=10, default="en", editable=False)
@@ -191,6 +196,8 @@ class PrivacyRequest(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extended_to = models.DateField(_("extended to"), null=True, blank=True)
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the officer was last told of a message from the requester (claim_message_notice).
+    message_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -212,6 +219,7 @@ class PrivacyRequest(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(Lower("email"), name="request_email_ci_idx"),
+            models.Index(fields=["email_key"], name="request_email_key_idx"),
             models.Index(fields=["status", "due_on"], name="request_status_due_idx"),
             models.Index(fields=["received_at"], name="request_received_idx"),
             # The officer's list in its order: the open queue (its default), and all of it.
@@ -230,6 +238,15 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            # The key follows the address however it is saved; a purged address leaves none.
+            self.email_key = addresses.key(self.email) if self.email else ""
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
     @property
     def due_rule_label(self) -> str:
@@ -295,6 +312,27 @@ class PrivacyRequest(models.Model):
         """
         year = self.local_date(self.received_at).year
         self.reference = ReferenceCounter.number(self.pk, year)
+
+    def claim_message_notice(self) -> bool:
+        """Whether to tell the officer of a new message now: at most once per request in
+        OFFICER_MESSAGE_NOTICE_MINUTES.
+
+        Decided by one conditional UPDATE, so that messages arriving at once through several
+        web processes take the notice once between them.
+        """
+        now = timezone.now()
+        quiet_since = now - timedelta(minutes=settings.OFFICER_MESSAGE_NOTICE_MINUTES)
+        claimed = (
+            PrivacyRequest.objects.filter(pk=self.pk)
+            .filter(
+                models.Q(message_notice_at__isnull=True)
+                | models.Q(message_notice_at__lte=quiet_since)
+            )
+            .update(message_notice_at=now)
+        )
+        if claimed:
+            self.message_notice_at = now
+        return claimed == 1
 
     def lock(self) -> None:
         """Re-read the row and hold it until the transaction ends.

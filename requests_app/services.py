@@ -126,7 +126,8 @@ def post_requester_message(request: PrivacyRequest, body: str) -> Message:
             data={"message": message.pk},
         )
         PrivacyRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
-        emails.officer_new_message(request)
+        if request.claim_message_notice():
+            emails.officer_new_message(request)
     return message
 
 
@@ -200,11 +201,12 @@ def withdraw(request: PrivacyRequest) -> None:
         emails.officer_withdrawn(request)
 
 
-def send_lost_links(address: str) -> int:
-    """E-mail fresh links to every request filed from `address`; returns how many."""
-    requests = list(
-        PrivacyRequest.objects.filter(email__iexact=address.strip()).order_by("-received_at")
-    )
+def send_lost_links(email_key: str) -> int:
+    """E-mail fresh links to every request filed from the address whose `addresses.key` is
+    `email_key`, to the address of the latest; returns how many."""
+    if not email_key:
+        return 0  # the key of every purged request
+    requests = list(PrivacyRequest.objects.filter(email_key=email_key).order_by("-received_at"))
     if not requests:
         return 0
     with transaction.atomic():

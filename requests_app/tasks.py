@@ -16,8 +16,9 @@ def sweep_outbox() -> int:
 
 
 @shared_task(ignore_result=True)
-def send_lost_links(email: str) -> int:
-    return services.send_lost_links(email)
+def send_lost_links(email_key: str) -> None:
+    """The address's key, never the address; no result, which would tell whether it is known."""
+    services.send_lost_links(email_key)
 
 
 @shared_task(ignore_result=True)

@@ -15,14 +15,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
-from requests_app import deadlines, panels, ratelimit, services, tasks
+from requests_app import addresses, deadlines, panels, ratelimit, services, tasks
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import (
     AccessLink,
@@ -88,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def new_request(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip_address = request.META.get("REMOTE_ADDR")
+        ip_address = ratelimit.client_address(request)
         if not ratelimit.allow(
             "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
         ):
@@ -146,7 +146,10 @@ def download_url(token: str, answer_file: AnswerFile) -> str:
 
 
 def render_status(
-    request: HttpRequest, link: AccessLink, message_form: MessageForm | None = None
+    request: HttpRequest,
+    link: AccessLink,
+    message_form: MessageForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     privacy_request = link.request
     token = request.resolver_match.kwargs["token"]
@@ -172,6 +175,7 @@ def render_status(
                 "message_form": message_form or MessageForm(),
                 "author": Message.Author,
             },
+            status=status,
         )
 
 
@@ -211,6 +215,16 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
         form.add_error(None, gettext("This request is closed: it takes no more messages."))
     if not form.is_valid():
         return render_status(request, link, form)
+    if not message_allowed(request, link):
+        # Lazy: the page is rendered in the request's language, which render_status chooses.
+        form.add_error(
+            "body",
+            gettext_lazy(
+                "You have sent several messages in a short time. Please wait a while before "
+                "you send this one; the messages you sent before have reached us."
+            ),
+        )
+        return render_status(request, link, form, status=429)
     try:
         services.post_requester_message(link.request, form.cleaned_data["body"])
     except TransitionNotAllowed as error:
@@ -218,6 +232,16 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
         form.add_error(None, str(error))
         return render_status(request, link, form)
     return redirect(f"{reverse('requests:status', args=[token])}#messages")
+
+
+def message_allowed(request: HttpRequest, link: AccessLink) -> bool:
+    """One more message within the limits of its request (whichever link) and of its client."""
+    window = settings.MESSAGE_RATE_WINDOW
+    return ratelimit.allow_client(
+        request, "message-client", settings.MESSAGE_IP_RATE_LIMIT, window
+    ) and ratelimit.allow(
+        "message-request", str(link.request_id), settings.MESSAGE_RATE_LIMIT, window
+    )
 
 
 @private_page
@@ -241,23 +265,28 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def lost_link(request: HttpRequest) -> HttpResponse:
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        address = form.cleaned_data["email"].lower()
-        if not ratelimit.allow(
-            "lost-link", address, settings.LOST_LINK_RATE_LIMIT, settings.LOST_LINK_RATE_WINDOW
+        # The limit and the lookup key on the same normal form of the address.
+        email_key = addresses.key(form.cleaned_data["email"])
+        window = settings.LOST_LINK_RATE_WINDOW
+        if not (
+            ratelimit.allow_client(
+                request, "lost-link-client", settings.LOST_LINK_IP_RATE_LIMIT, window
+            )
+            and ratelimit.allow("lost-link", email_key, settings.LOST_LINK_RATE_LIMIT, window)
         ):
             return too_many(request)
-        queue_lost_links(address)
+        queue_lost_links(email_key)
         return render(request, "requests/lost_link_sent.html")
     return render(request, "requests/lost_link.html", {"form": form})
 
 
-def queue_lost_links(address: str) -> None:
+def queue_lost_links(email_key: str) -> None:
     """In the background, so the response takes as long whether or not the address is known."""
     try:
-        tasks.send_lost_links.delay(address)
+        tasks.send_lost_links.delay(email_key)
     except Exception:
         logger.warning("broker unavailable: sending lost links in the request", exc_info=True)
-        services.send_lost_links(address)
+        services.send_lost_links(email_key)
 
 
 @require_GET

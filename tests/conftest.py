@@ -80,6 +80,9 @@ def portal_settings(settings, tmp_path):
     }
     settings.INTAKE_RATE_LIMIT = 1000
     settings.LOST_LINK_RATE_LIMIT = 1000
+    settings.LOST_LINK_IP_RATE_LIMIT = 1000
+    settings.MESSAGE_RATE_LIMIT = 1000
+    settings.MESSAGE_IP_RATE_LIMIT = 1000
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield settings

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,6 +79,51 @@ def test_repeated_failed_logins_lock_the_account_out(client, officer, settings):
         client.post(LOGIN, {"username": "officer", "password": "wrong"})
 
     response = client.post(LOGIN, {"username": "officer", "password": PASSWORD})
+
+    assert response.status_code in (403, 429)
+    assert client.get("/admin/").status_code == 302
+
+
+PROXY = "10.0.0.2"
+
+
+def sign_in(client, password: str, **headers: str):
+    return client.post(LOGIN, {"username": "officer", "password": password}, **headers)
+
+
+def test_behind_the_proxy_a_lockout_holds_the_failing_client_only(client, officer, settings):
+    settings.ADMIN_REQUIRE_2FA = False
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong", **attacker)
+    officer_browser = Client()
+
+    locked = sign_in(client, PASSWORD, **attacker)
+    spoofed = sign_in(
+        client, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.66"
+    )
+    signed_in = sign_in(
+        officer_browser, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.10"
+    )
+
+    assert locked.status_code in (403, 429)
+    assert spoofed.status_code in (403, 429)
+    assert signed_in.status_code == 302
+    assert officer_browser.get("/admin/").status_code == 200
+
+
+def test_without_trusted_proxies_a_forged_forwarded_header_does_not_lift_a_lockout(
+    client, officer, settings
+):
+    settings.ADMIN_REQUIRE_2FA = False
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "wrong", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+
+    response = sign_in(
+        client, PASSWORD, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
 
     assert response.status_code in (403, 429)
     assert client.get("/admin/").status_code == 302

@@ -1,10 +1,12 @@
+import importlib
 import re
 import secrets
 
 import pytest
+from django.apps import apps as django_apps
 
-from requests_app import outbox
-from requests_app.models import AccessLink, OutboxEmail, RequestEvent
+from requests_app import addresses, outbox, services, tasks
+from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RequestEvent
 from tests.helpers import file_request, link_in
 
 LOST_URL = "/requests/status/"
@@ -89,13 +91,106 @@ def test_fourth_request_for_one_address_in_an_hour_is_refused_politely(client, s
 
 
 @pytest.mark.django_db
-def test_lost_link_emails_go_out_through_a_task(client, unconfirmed, monkeypatch):
+def test_lost_link_emails_go_out_through_a_task_that_gets_no_address(
+    client, unconfirmed, monkeypatch
+):
     queued = []
     monkeypatch.setattr(
-        "requests_app.tasks.send_lost_links.delay", lambda address: queued.append(address)
+        "requests_app.tasks.send_lost_links.delay",
+        lambda *args, **kwargs: queued.append((args, kwargs)),
     )
 
     client.post(LOST_URL, {"email": "Erika@Example.de"})
 
-    assert queued == ["erika@example.de"]
+    assert queued == [((addresses.key("erika@example.de"),), {})]
+    assert "erika" not in repr(queued).lower()
     assert OutboxEmail.objects.filter(kind="lost_links").count() == 0
+
+
+@pytest.mark.django_db
+def test_the_lost_link_task_returns_nothing_that_tells_a_known_address(unconfirmed):
+    known = tasks.send_lost_links.apply(args=[addresses.key("erika@example.de")])
+    unknown = tasks.send_lost_links.apply(args=[addresses.key("nobody@example.org")])
+
+    assert known.result is None
+    assert unknown.result is None
+    assert OutboxEmail.objects.filter(kind="lost_links").count() == 1
+
+
+def spellings(address: str) -> list[str]:
+    """Ways to type one address that its normal form (NFKC, case folded) makes the same."""
+    return [
+        address,
+        address.upper(),
+        address.title(),
+        address.replace("s", "\N{LATIN SMALL LETTER LONG S}"),
+        address.replace("k", "\N{KELVIN SIGN}"),
+        address.upper().replace("S", "\N{LATIN SMALL LETTER LONG S}"),
+    ]
+
+
+@pytest.mark.django_db
+def test_spellings_of_one_address_share_one_lost_link_limit(client, settings):
+    settings.LOST_LINK_RATE_LIMIT = 3
+    address = f"erika.sommer.{secrets.token_hex(4)}@example.de"
+    file_request(email=address)
+
+    answers = [
+        client.post(LOST_URL, {"email": spelling}).status_code for spelling in spellings(address)
+    ]
+
+    assert answers == [200, 200, 200, 429, 429, 429]
+    assert OutboxEmail.objects.filter(kind="lost_links").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_dotless_i_is_another_address_for_the_limit_and_the_lookup_alike(client, settings):
+    settings.LOST_LINK_RATE_LIMIT = 1
+    address = f"erika.{secrets.token_hex(4)}@example.de"
+    file_request(email=address)
+    assert client.post(LOST_URL, {"email": address}).status_code == 200
+    assert client.post(LOST_URL, {"email": address.upper()}).status_code == 429
+
+    response = client.post(
+        LOST_URL, {"email": address.replace("i", "\N{LATIN SMALL LETTER DOTLESS I}")}
+    )
+
+    # Its own count, and none of Erika's requests: she gets no more e-mails than her limit.
+    assert response.status_code == 200
+    assert OutboxEmail.objects.filter(kind="lost_links").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_lookup_finds_the_requests_of_every_spelling_and_no_others():
+    address = "erika.sommer@example.de"
+    filed = [
+        file_request(email=spelling, details=f"filed as {spelling}")
+        for spelling in spellings(address)
+    ]
+    others = [
+        file_request(email="erıka.sommer@example.de", details="dotless i"),
+        file_request(email="erika.sommer@example.com", details="another domain"),
+    ]
+
+    found = services.send_lost_links(addresses.key("ERIKA.ſOMMER@example.de"))
+
+    assert found == len(filed)
+    text = outbox.render(OutboxEmail.objects.get(kind="lost_links")).text
+    assert all(request.reference in text for request in filed)
+    assert not any(request.reference in text for request in others)
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_every_stored_address_its_key_batch_by_batch(monkeypatch):
+    migration = importlib.import_module("requests_app.migrations.0011_email_key")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    for n in range(5):
+        file_request(email=f"Person{n}@Example.org", details=f"request {n}")
+    PrivacyRequest.objects.update(email_key="")
+
+    migration.fill_email_keys(django_apps, None)
+
+    stored = PrivacyRequest.objects.values_list("email", "email_key")
+    assert sorted(stored) == [
+        (f"Person{n}@Example.org", addresses.key(f"person{n}@example.org")) for n in range(5)
+    ]

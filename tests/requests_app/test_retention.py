@@ -36,6 +36,7 @@ def test_purge_removes_personal_data_of_requests_closed_longer_than_the_retentio
     assert out.getvalue() == "purged 1 requests\n"
     old.refresh_from_db()
     assert (old.full_name, old.email, old.details, old.ip_address) == ("", "", "", None)
+    assert old.email_key == ""
     assert old.purged_at is not None
     assert not Message.objects.filter(request=old).exists()
     assert not AccessLink.objects.filter(request=old).exists()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from requests_app import reminders
+from requests_app import addresses, reminders
 from requests_app.models import (
     OPEN_STATUSES,
     PrivacyRequest,
@@ -73,6 +73,14 @@ def test_fields_match_the_state():
         assert request.waiting_since == wait.started_at
     open_email_waits = Wait.objects.filter(reason=WaitReason.EMAIL, ended_at=None)
     assert {w.request.status for w in open_email_waits} == {Status.UNCONFIRMED}
+
+
+@pytest.mark.django_db
+def test_seeded_requests_carry_the_key_the_lost_link_lookup_finds_them_by():
+    seed(requests=50, now=NOW)
+
+    for email, email_key in PrivacyRequest.objects.values_list("email", "email_key"):
+        assert email_key == addresses.key(email)
 
 
 @pytest.mark.django_db

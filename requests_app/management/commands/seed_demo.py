@@ -36,7 +36,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from requests_app import deadlines, reminders
+from requests_app import addresses, deadlines, reminders
 from requests_app.models import (
     PENDING_ANSWER,
     TELL_RECIPIENTS,
@@ -468,12 +468,14 @@ class Builder:
         first, last = pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)
         request_type, country = TYPES.draw(rng), COUNTRIES.draw(rng)
         mailbox = f"{ASCII_NAMES[first]}.{ASCII_NAMES[last]}{number(rng, 1, 10_000)}"
+        email = f"{mailbox}@{pick(rng, MAIL_DOMAINS)}"
         request = {
             "id": pk,
             "reference": reference,
             "request_type": request_type,
             "full_name": f"{first} {last}",
-            "email": f"{mailbox}@{pick(rng, MAIL_DOMAINS)}",
+            "email": email,
+            "email_key": addresses.key(email),
             "country": country,
             "details": self.details(request_type, received_at.year),
             "language": LANGUAGE_OF.get(country, "en"),
