@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.contrib.auth.models import Permission
 
 from privacyportal.celery import app as celery_app
 from requests_app import services
 from requests_app.models import AccessLink, PrivacyRequest
-from tests.helpers import VALID_FILING, file_request, last_email, link_in
+from tests.helpers import (
+    VALID_FILING,
+    file_request,
+    last_email,
+    link_in,
+    past_second_factor,
+    staff_member,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -87,12 +93,20 @@ def portal_settings(settings, tmp_path):
 @pytest.fixture
 def admin_client(client, admin_user):
     """A superuser past both factors: password and a TOTP device."""
-    client.force_login(admin_user)
-    device = TOTPDevice.objects.create(user=admin_user, name="tests", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return past_second_factor(client, admin_user)
+
+
+@pytest.fixture
+def view_only_client(client, db):
+    """A staff member past both factors who may look at everything and change nothing."""
+    views = Permission.objects.filter(codename__startswith="view_")
+    return past_second_factor(client, staff_member("viewer", list(views)))
+
+
+@pytest.fixture
+def unpermitted_client(client, db):
+    """A staff member past both factors without a single permission."""
+    return past_second_factor(client, staff_member("unpermitted", []))
 
 
 @pytest.fixture
