@@ -270,6 +270,9 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only staff have sessions (requesters follow token links): a sign-in lasts this many hours.
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 
 # Security
 TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)

@@ -70,3 +70,10 @@ def test_the_language_cookie_is_secure_with_debug_off(debug, secure):
     printed = in_a_fresh_process(SET_LANGUAGE, DEBUG=debug, ALLOWED_HOSTS="testserver")
 
     assert printed == f"302 {secure}"
+
+
+def test_staff_sessions_last_eight_hours_unless_staff_session_hours_says_otherwise():
+    code = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+
+    assert in_a_fresh_process(code) == str(8 * 3600)
+    assert in_a_fresh_process(code, STAFF_SESSION_HOURS="2") == str(2 * 3600)
