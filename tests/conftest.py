@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Permission
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyportal.celery import app as celery_app
 from requests_app import services
@@ -93,7 +95,12 @@ def portal_settings(settings, tmp_path):
 @pytest.fixture
 def admin_client(client, admin_user):
     """A superuser past both factors: password and a TOTP device."""
-    return past_second_factor(client, admin_user)
+    client.force_login(admin_user)
+    device = TOTPDevice.objects.create(user=admin_user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 @pytest.fixture
