@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disputes_app import services
 from disputes_app.models import Dispute, DisputeEvent, Outcome, RecourseBody
+from disputes_app.views import FORMATS
 from requests_app.models import TransitionNotAllowed
 
 
@@ -43,7 +48,7 @@ def step_action(name: str, description: str, run):
         )
 
     action.__name__ = name
-    return admin.action(description=description)(action)
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Dispute)
@@ -66,9 +71,11 @@ class DisputeAdmin(admin.ModelAdmin):
         "outcome",
         "remedy_done_at",
         "closed_at",
-        "case_file_pdf",
-        "case_file_json",
+        "case_file_pdf_link",
+        "case_file_json_link",
     ]
+    # Private storage has no URL: the files are linked through case_file_view instead.
+    exclude = ["case_file_pdf", "case_file_json"]
     inlines = [DisputeEventInline]
     actions = [
         step_action(
@@ -97,6 +104,54 @@ class DisputeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/case-file.<str:fmt>",
+                self.admin_site.admin_view(self.case_file_view),
+                name="disputes_app_dispute_case_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def case_file_view(self, request: HttpRequest, object_id: int, fmt: str) -> FileResponse:
+        """The case file as an attachment, to staff who may see disputes."""
+        # The permission before the lookup, so that a 404 tells no one which ids exist.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        dispute = get_object_or_404(Dispute.objects.select_related("request"), pk=object_id)
+        if fmt not in FORMATS:
+            raise Http404
+        field, content_type = FORMATS[fmt]
+        stored = getattr(dispute, field)
+        if not stored:
+            raise Http404
+        return FileResponse(
+            stored.open("rb"),
+            as_attachment=True,
+            filename=case_file_name(dispute, fmt),
+            content_type=content_type,
+        )
+
+    @admin.display(description=_("case file (PDF)"))
+    def case_file_pdf_link(self, obj: Dispute) -> str | None:
+        return case_file_link(obj, "pdf")
+
+    @admin.display(description=_("case file (JSON)"))
+    def case_file_json_link(self, obj: Dispute) -> str | None:
+        return case_file_link(obj, "json")
+
+
+def case_file_name(dispute: Dispute, fmt: str) -> str:
+    return f"{dispute.request.reference}-case-file.{fmt}"
+
+
+def case_file_link(dispute: Dispute, fmt: str) -> str | None:
+    if not getattr(dispute, FORMATS[fmt][0]):
+        return None
+    url = reverse("admin:disputes_app_dispute_case_file", args=[dispute.pk, fmt])
+    return format_html('<a href="{}">{}</a>', url, case_file_name(dispute, fmt))
 
 
 @admin.register(RecourseBody)

@@ -284,6 +284,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "requests_app.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only staff have sessions (requesters follow token links): a sign-in lasts this many hours.
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 
 # Security
 TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
@@ -305,6 +308,7 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

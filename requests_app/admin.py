@@ -403,6 +403,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Before the lookup: someone who may not see requests leaves no "viewed" event.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if request.method == "GET":
             obj = self.get_object(request, object_id)
             if obj is not None:
@@ -411,10 +414,12 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     actor=RequestEvent.Actor.STAFF,
                     staff_user=request.user,
                 )
+                may_change = self.has_change_permission(request, obj)
                 extra_context = {
                     **(extra_context or {}),
-                    "steps": self.steps_for(obj),
+                    "steps": self.steps_for(obj) if may_change else [],
                     "tasks": obj.tasks.select_related("system"),
+                    "may_change": may_change,
                 }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -451,9 +456,10 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         ]
 
     def step_view(self, request: HttpRequest, object_id: int, step: str) -> HttpResponse:
-        obj = get_object_or_404(PrivacyRequest, pk=object_id)
-        if step not in STEPS or not self.has_change_permission(request, obj):
+        # The permission before the lookup, so that a 404 tells no one which ids exist.
+        if step not in STEPS or not self.has_change_permission(request):
             raise PermissionDenied
+        obj = get_object_or_404(PrivacyRequest, pk=object_id)
         label, form_class, _statuses = STEPS[step]
         form = form_class(*([request.POST, request.FILES] if request.method == "POST" else []))
         if request.method == "POST" and form.is_valid():
@@ -469,9 +475,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return self.render_step(request, obj, label, form, notice=step_notice(step, obj))
 
     def task_view(self, request: HttpRequest, object_id: int, task_id: int) -> HttpResponse:
-        task = get_object_or_404(SystemTask, pk=task_id, request_id=object_id)
-        if not self.has_change_permission(request, task.request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
+        task = get_object_or_404(SystemTask, pk=task_id, request_id=object_id)
         form = admin_forms.TaskForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -527,14 +533,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/step.html", context)
 
-    @admin.action(description=_("Assign the selected requests to me"))
+    @admin.action(description=_("Assign the selected requests to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
         done = self._each(request, queryset, lambda obj: obj.assign(request.user, request.user))
         self.message_user(
             request, ngettext("%d request assigned.", "%d requests assigned.", done) % done
         )
 
-    @admin.action(description=_("Start work on the selected requests"))
+    @admin.action(description=_("Start work on the selected requests"), permissions=["change"])
     def start_requests(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
         done = self._each(request, queryset, lambda obj: obj.start(request.user))
         self.message_user(
@@ -613,7 +619,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description=_("Send the selected failed e-mails again"))
+    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         failed = list(queryset.filter(state=OutboxEmail.State.FAILED).values_list("pk", flat=True))
         OutboxEmail.objects.filter(pk__in=failed).update(

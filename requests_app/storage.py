@@ -6,9 +6,15 @@ from django.utils.functional import cached_property
 
 
 class PrivateStorage(FileSystemStorage):
-    """Reads PRIVATE_MEDIA_ROOT when first used, and again whenever that setting changes."""
+    """Reads PRIVATE_MEDIA_ROOT when first used, and again whenever that setting changes.
+
+    Files and folders are the portal's own user's alone (0600, 0700), whatever the umask:
+    they hold the requesters' data.
+    """
 
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        kwargs.setdefault("directory_permissions_mode", 0o700)
         super().__init__(base_url=None, **kwargs)
 
     @cached_property

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth.models import Permission
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,7 +16,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from privacyportal.celery import app as celery_app
 from requests_app import services
 from requests_app.models import AccessLink, PrivacyRequest
-from tests.helpers import VALID_FILING, file_request, last_email, link_in
+from tests.helpers import (
+    VALID_FILING,
+    file_request,
+    last_email,
+    link_in,
+    past_second_factor,
+    staff_member,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -101,6 +109,19 @@ def admin_client(client, admin_user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def view_only_client(client, db):
+    """A staff member past both factors who may look at everything and change nothing."""
+    views = Permission.objects.filter(codename__startswith="view_")
+    return past_second_factor(client, staff_member("viewer", list(views)))
+
+
+@pytest.fixture
+def unpermitted_client(client, db):
+    """A staff member past both factors without a single permission."""
+    return past_second_factor(client, staff_member("unpermitted", []))
 
 
 @pytest.fixture

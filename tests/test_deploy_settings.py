@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -36,3 +37,43 @@ def test_check_deploy_complains_about_the_default_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def in_a_fresh_process(code: str, **env: str) -> str:
+    """What `code` prints, run after django.setup() in a new process with these variables."""
+    base = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SECRET_KEY", "DEBUG", "STAFF_SESSION_HOURS"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "privacyportal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+SET_LANGUAGE = """
+from django.test import Client
+response = Client().post("/i18n/setlang/", {"language": "de"}, secure=True)
+print(response.status_code, bool(response.cookies["django_language"]["secure"]))
+"""
+
+
+@pytest.mark.parametrize(("debug", "secure"), [("false", True), ("true", False)])
+def test_the_language_cookie_is_secure_with_debug_off(debug, secure):
+    printed = in_a_fresh_process(SET_LANGUAGE, DEBUG=debug, ALLOWED_HOSTS="testserver")
+
+    assert printed == f"302 {secure}"
+
+
+def test_staff_sessions_last_eight_hours_unless_staff_session_hours_says_otherwise():
+    code = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+
+    assert in_a_fresh_process(code) == str(8 * 3600)
+    assert in_a_fresh_process(code, STAFF_SESSION_HOURS="2") == str(2 * 3600)

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from requests_app.models import DataSystem, Status
+from disputes_app import services as dispute_services
+from requests_app.models import DataSystem, OutboxEmail, RefusalReason, Status
 from tests.helpers import file_request
 
 
@@ -62,3 +63,40 @@ def test_privacy_officers_change_settings_and_manage_users(client):
 
     assert DataSystem.objects.get(pk=system.pk).name == "Renamed"
     assert officer.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("group", ["Privacy officers", "Privacy staff"])
+def test_both_groups_run_every_kind_of_admin_action(client, group, mailoutbox):
+    member = signed_in(client, group)
+    request = file_request()
+    request.confirm_email()
+    OutboxEmail.objects.update(state=OutboxEmail.State.FAILED, attempts=8)
+
+    for action in ["assign_to_me", "start_requests"]:
+        member.post(
+            "/admin/requests_app/privacyrequest/",
+            {"action": action, "_selected_action": [request.pk]},
+        )
+    member.post(
+        "/admin/requests_app/outboxemail/",
+        {
+            "action": "retry",
+            "_selected_action": list(OutboxEmail.objects.values_list("pk", flat=True)),
+        },
+    )
+    request.refresh_from_db()
+    request.refuse(RefusalReason.NO_DATA)
+    dispute, _created = dispute_services.escalate(request, "I know you hold my data.")
+    member.post(
+        "/admin/disputes_app/dispute/", {"action": "acknowledge", "_selected_action": [dispute.pk]}
+    )
+
+    request.refresh_from_db()
+    dispute.refresh_from_db()
+    assert (request.assignee.username, request.events.filter(kind="started").count()) == (
+        group.replace(" ", "-"),
+        1,
+    )
+    assert not OutboxEmail.objects.filter(state=OutboxEmail.State.FAILED).exists()
+    assert dispute.status == "acknowledged"

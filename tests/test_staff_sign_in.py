@@ -1,8 +1,12 @@
 """Staff reach the admin only with a password and a TOTP code; repeated failures lock them out."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -127,3 +131,18 @@ def test_without_trusted_proxies_a_forged_forwarded_header_does_not_lift_a_locko
 
     assert response.status_code in (403, 429)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_staff_session_ends_when_staff_session_hours_have_passed(admin_client, settings):
+    signed_in_at = timezone.now()
+    hours = timedelta(hours=settings.STAFF_SESSION_HOURS)
+
+    with time_machine.travel(signed_in_at + hours - timedelta(minutes=1)):
+        still_open = admin_client.get("/admin/")
+    with time_machine.travel(signed_in_at + hours + timedelta(minutes=1)):
+        ended = admin_client.get("/admin/")
+
+    assert settings.SESSION_COOKIE_AGE == settings.STAFF_SESSION_HOURS * 3600
+    assert still_open.status_code == 200
+    assert ended.status_code == 302
+    assert ended["Location"].startswith("/admin/login/")

@@ -1,6 +1,8 @@
 """Files of an answer: uploaded in the admin, downloaded through expiring links, never e-mailed."""
 
+import os
 import re
+import stat
 from datetime import timedelta
 
 import pytest
@@ -49,6 +51,13 @@ def test_the_answers_files_are_stored_privately_with_the_message(answered):
     names = sorted(AnswerFile.objects.values_list("name", flat=True))
     assert names == ["export.json", "notes.txt"]
     assert AnswerFile.objects.first().message.body == "Your data is attached."
+
+
+@pytest.mark.django_db
+def test_the_answers_files_are_readable_by_the_portals_user_alone(answered):
+    modes = {stat.S_IMODE(os.stat(f.file.path).st_mode) for f in AnswerFile.objects.all()}
+
+    assert modes == {0o600}
 
 
 @pytest.mark.django_db
