@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from requests_app import addresses, deadlines, localtime
+from requests_app import addresses, append_only, deadlines, localtime
 
 
 class RequestType(models.TextChoices):
@@ -655,7 +655,23 @@ class PrivacyRequest(models.Model):
                     "updated_at",
                 ]
             )
-            self.record(RequestEvent.Kind.PURGED)
+            self.record(RequestEvent.Kind.PURGED, data={"events_scrubbed": self._scrub_events()})
+
+    def _scrub_events(self) -> int:
+        """Take the free text written about the requester out of the events; how many.
+
+        The one change events ever undergo, through the purge's own way past the database's
+        append-only trigger.
+        """
+        scrubbed = 0
+        with append_only.retention_purge():
+            for event in self.events.filter(kind__in=EVENT_FREE_TEXT):
+                key = EVENT_FREE_TEXT[event.kind]
+                if key in event.data:
+                    data = {name: value for name, value in event.data.items() if name != key}
+                    RequestEvent.objects.filter(pk=event.pk).update(data=data)
+                    scrubbed += 1
+        return scrubbed
 
     def _close_waits(self) -> None:
         self.waits.filter(ended_at__isnull=True).update(ended_at=timezone.now())
@@ -939,6 +955,13 @@ class RequestEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Free text that events carry, written about the requester: the purge removes it.
+EVENT_FREE_TEXT = {
+    RequestEvent.Kind.EXTENDED: "reason",
+    RequestEvent.Kind.ANSWERED: "why",
+}
 
 
 class Message(models.Model):
