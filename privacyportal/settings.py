@@ -158,6 +158,11 @@ STORAGES = {
 }
 # How long a download link on the status page works.
 ANSWER_LINK_MINUTES = env.int("ANSWER_LINK_MINUTES", default=60)
+# How long after a private link was e-mailed the answer's files can be downloaded through it;
+# after that the lost-link page sends a fresh one.
+ANSWER_FILE_DAYS = env.int("ANSWER_FILE_DAYS", default=30)
+# How long after a request was closed its private links still open (and at the purge never).
+STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

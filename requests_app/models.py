@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
@@ -259,6 +259,24 @@ class PrivacyRequest(models.Model):
     @property
     def awaits_answer(self) -> bool:
         return self.status in PENDING_ANSWER
+
+    @property
+    def status_page_closes_at(self) -> datetime | None:
+        """When the private links stop opening: STATUS_LINK_DAYS_AFTER_CLOSE after closing."""
+        if self.closed_at is None:
+            return None
+        return self.closed_at + timedelta(days=settings.STATUS_LINK_DAYS_AFTER_CLOSE)
+
+    @property
+    def status_page_open(self) -> bool:
+        closes_at = self.status_page_closes_at
+        return closes_at is None or timezone.now() < closes_at
+
+    @staticmethod
+    def with_status_page_open() -> models.Q:
+        """The requests whose private links still open (the lost-link page issues no others)."""
+        since = timezone.now() - timedelta(days=settings.STATUS_LINK_DAYS_AFTER_CLOSE)
+        return models.Q(closed_at__isnull=True) | models.Q(closed_at__gt=since)
 
     local_date = staticmethod(localtime.local_date)
 
@@ -1065,6 +1083,12 @@ class AccessLink(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def gives_files(self) -> bool:
+        """Whether the answer's files can be downloaded through this link: ANSWER_FILE_DAYS
+        after it was sent, a fresh link from the lost-link page is needed."""
+        return timezone.now() < self.created_at + timedelta(days=settings.ANSWER_FILE_DAYS)
 
     def use(self) -> bool:
         """Spend a single-use link; False when it was spent already (also by a parallel POST)."""

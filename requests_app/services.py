@@ -206,7 +206,11 @@ def send_lost_links(email_key: str) -> int:
     `email_key`, to the address of the latest; returns how many."""
     if not email_key:
         return 0  # the key of every purged request
-    requests = list(PrivacyRequest.objects.filter(email_key=email_key).order_by("-received_at"))
+    requests = list(
+        PrivacyRequest.objects.filter(
+            PrivacyRequest.with_status_page_open(), email_key=email_key
+        ).order_by("-received_at")
+    )
     if not requests:
         return 0
     with transaction.atomic():

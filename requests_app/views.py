@@ -28,6 +28,7 @@ from requests_app.models import (
     AccessLink,
     AnswerFile,
     Message,
+    PrivacyRequest,
     RequestEvent,
     RequestType,
     TransitionNotAllowed,
@@ -54,6 +55,13 @@ def private_page(view: Callable) -> Callable:
         except Http404 as error:
             # An unknown or tampered token: the portal's 404, with this page's headers.
             response = defaults.page_not_found(request, error)
+        except StatusPageClosed as closed:
+            context = {
+                "reason": "closed",
+                "privacy_request": closed.request,
+                "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
+            }
+            response = render(request, "requests/link_invalid.html", context, status=410)
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -113,10 +121,20 @@ def filed(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/filed.html", {"reference": reference})
 
 
+class StatusPageClosed(Exception):
+    """A private link to a request closed longer than STATUS_LINK_DAYS_AFTER_CLOSE ago."""
+
+    def __init__(self, request: PrivacyRequest) -> None:
+        super().__init__(request.reference)
+        self.request = request
+
+
 def link_or_404(token: str, purpose: str) -> AccessLink:
     link = AccessLink.find(token, purpose)
     if link is None:
         raise Http404
+    if purpose == AccessLink.Purpose.STATUS and not link.request.status_page_open:
+        raise StatusPageClosed(link.request)
     return link
 
 
@@ -155,9 +173,8 @@ def render_status(
     token = request.resolver_match.kwargs["token"]
     files = {}
     for answer_file in privacy_request.files.all():
-        files.setdefault(answer_file.message_id, []).append(
-            (answer_file, download_url(token, answer_file))
-        )
+        url = download_url(token, answer_file) if link.gives_files else None
+        files.setdefault(answer_file.message_id, []).append((answer_file, url))
     # The request's own language, unless the reader chose one with the switcher.
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or privacy_request.language
     with translation.override(language):
@@ -174,6 +191,8 @@ def render_status(
                 "messages": privacy_request.messages.all(),
                 "message_form": message_form or MessageForm(),
                 "author": Message.Author,
+                "answer_file_days": settings.ANSWER_FILE_DAYS,
+                "lost_link_url": reverse("requests:lost_link"),
             },
             status=status,
         )
@@ -190,6 +209,14 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 def download(request: HttpRequest, token: str, file_id: int) -> HttpResponse:
     link = link_or_404(token, AccessLink.Purpose.STATUS)
     answer_file = get_object_or_404(AnswerFile, pk=file_id, request=link.request)
+    if not link.gives_files:
+        context = {
+            "token": token,
+            "privacy_request": link.request,
+            "reason": "link_too_old",
+            "answer_file_days": settings.ANSWER_FILE_DAYS,
+        }
+        return render(request, "requests/download_expired.html", context, status=410)
     max_age = settings.ANSWER_LINK_MINUTES * 60
     try:
         signed_id = signing.loads(request.GET.get("s", ""), salt=FILE_SALT, max_age=max_age)

@@ -107,3 +107,36 @@ def test_a_download_link_opens_only_its_own_file_of_its_own_request(client, answ
     other.confirm_email()
     other_token = AccessLink.issue(other, AccessLink.Purpose.STATUS)
     assert client.get(first.replace(token, other_token)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_link_older_than_answer_file_days_gives_no_files_and_says_how_to_get_a_fresh_one(
+    client, answered, settings
+):
+    settings.ANSWER_FILE_DAYS = 30
+    token, page = status_page(client, answered)
+    (first, _second) = download_links(page)
+
+    with time_machine.travel(timezone.now() + timedelta(days=30, minutes=1)):
+        old_page = client.get(f"/requests/status/{token}/").content.decode()
+        refused = client.get(first)
+
+    assert download_links(old_page) == []
+    assert "export.json" in old_page
+    assert "/requests/status/" in old_page and "Ask for a fresh link" in old_page
+    assert refused.status_code == 410
+    assert "Send me a new link" in refused.content.decode()
+    assert not answered.events.filter(kind=RequestEvent.Kind.FILE_DOWNLOADED).exists()
+
+
+@pytest.mark.django_db
+def test_a_fresh_link_from_the_lost_link_page_gives_the_files_again(client, answered, settings):
+    settings.ANSWER_FILE_DAYS = 30
+    with time_machine.travel(timezone.now() + timedelta(days=40)):
+        client.post("/requests/status/", {"email": answered.email})
+        token = link_in(OutboxEmail.objects.get(kind="lost_links"), "status")
+        page = client.get(f"/requests/status/{token}/").content.decode()
+        downloaded = client.get(download_links(page)[0])
+
+    assert downloaded.status_code == 200
+    assert b"".join(downloaded.streaming_content) == b'{"name": "Erika"}'

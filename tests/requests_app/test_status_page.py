@@ -1,7 +1,9 @@
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from requests_app import outbox
 from requests_app.models import (
@@ -180,3 +182,45 @@ def test_the_status_page_speaks_the_language_the_request_was_filed_in(client):
 
     assert '<html lang="de">' in german
     assert '<html lang="fr">' in french
+
+
+@pytest.mark.django_db
+def test_a_private_link_stops_working_a_set_time_after_the_request_closed(client, settings):
+    settings.STATUS_LINK_DAYS_AFTER_CLOSE = 90
+    request = file_request()
+    request.confirm_email()
+    token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+    request.answer()
+    request.close()
+
+    with time_machine.travel(timezone.now() + timedelta(days=89)):
+        still_open = client.get(f"/requests/status/{token}/")
+    with time_machine.travel(timezone.now() + timedelta(days=90, minutes=1)):
+        closed = client.get(f"/requests/status/{token}/")
+        message = client.post(f"/requests/status/{token}/messages/", {"body": "Hello?"})
+        escalate = client.get(f"/requests/status/{token}/escalate/")
+
+    assert still_open.status_code == 200
+    assert closed.status_code == message.status_code == escalate.status_code == 410
+    page = closed.content.decode()
+    assert request.reference in page and "90 days" in page
+    assert closed["Referrer-Policy"] == "no-referrer"
+    assert not request.messages.exists()
+
+
+@pytest.mark.django_db
+def test_the_lost_link_page_sends_no_link_that_would_not_open(client, settings):
+    settings.STATUS_LINK_DAYS_AFTER_CLOSE = 90
+    old = file_request(details="old")
+    old.confirm_email()
+    old.withdraw()
+    recent = file_request(details="recent")
+
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        client.post("/requests/status/", {"email": "erika@example.de"})
+        email = OutboxEmail.objects.get(kind="lost_links")
+        text = outbox.render(email).text
+
+    assert recent.reference in text
+    assert old.reference not in text
+    assert not old.events.filter(kind="links_sent").exists()
