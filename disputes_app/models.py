@@ -1,4 +1,4 @@
-"""Recourse bodies and disputes: a request escalated beyond the organisation (RULES.md 4)."""
+"""Recourse bodies and disputes: a request escalated beyond the organisation (docs/RULES.md 4)."""
 
 from __future__ import annotations
 

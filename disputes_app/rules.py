@@ -1,4 +1,4 @@
-"""When a requester may escalate, and to which body (RULES.md section 4)."""
+"""When a requester may escalate, and to which body (docs/RULES.md section 4)."""
 
 from __future__ import annotations
 

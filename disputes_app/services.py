@@ -192,7 +192,7 @@ def outcome_of(request: PrivacyRequest) -> str:
 
 
 def case_facts(dispute: Dispute) -> dict[str, Any]:
-    """What RULES.md section 4 lists for the case file, and no more personal data."""
+    """What docs/RULES.md section 4 lists for the case file, and no more personal data."""
     request = dispute.request
     events = list(request.events.all())
     messages = list(request.messages.all())

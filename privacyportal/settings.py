@@ -224,7 +224,7 @@ ORGANISATION_SUBPROCESSORS = env.list(
 ORGANISATION_PRIVACY_NOTICE_URL = env.str(
     "ORGANISATION_PRIVACY_NOTICE_URL", default="http://www.kzsoftware.com/privacy.htm"
 )
-# The calendar day of receipt is taken in this zone (RULES.md section 2), and so is every
+# The calendar day of receipt is taken in this zone (docs/DEADLINES.md), and so is every
 # "today" the portal compares a due date with; pages and the admin show times in it too.
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")
 TIME_ZONE = ORGANISATION_TIME_ZONE
@@ -232,7 +232,7 @@ RECOURSE_BODY_NAME = env.str("RECOURSE_BODY_NAME", default="JAMS")
 # Where escalated case files go by e-mail; unset: only the requester gets the case file.
 RECOURSE_BODY_EMAIL = env.str("RECOURSE_BODY_EMAIL", default="")
 
-# Deadlines (RULES.md section 2)
+# Deadlines (docs/DEADLINES.md)
 DEADLINE_DEFAULT_DAYS = env.int("DEADLINE_DEFAULT_DAYS", default=30)
 DEADLINE_COMPLAINT_DAYS = env.int("DEADLINE_COMPLAINT_DAYS", default=45)
 # A shorter time the organisation promises for rights and questions; unset: none.
@@ -246,7 +246,7 @@ DEADLINE_PAUSES = env.bool("DEADLINE_PAUSES", default=False)
 # A request whose address is not confirmed in this many days lapses.
 LAPSE_DAYS = env.int("LAPSE_DAYS", default=14)
 
-# The reminder ladder (RULES.md section 3).
+# The reminder ladder (docs/RULES.md section 3).
 REMINDER_CONFIRM_DAYS = env.list("REMINDER_CONFIRM_DAYS", cast=int, default=[2, 7])
 REMINDER_WAITING_DAYS = env.list("REMINDER_WAITING_DAYS", cast=int, default=[7, 14])
 REMINDER_DUE_BEFORE_DAYS = env.list("REMINDER_DUE_BEFORE_DAYS", cast=int, default=[7, 2])
@@ -256,7 +256,7 @@ REMINDER_LATE_NOTICE_AFTER_DAYS = env.int("REMINDER_LATE_NOTICE_AFTER_DAYS", def
 # Reminders tied to a date go out from this hour of that day, in the organisation's zone.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
 
-# Closed requests lose their personal data this many days after closing (RULES.md 5).
+# Closed requests lose their personal data this many days after closing (docs/RULES.md 5).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 
 # Links sent by e-mail

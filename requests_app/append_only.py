@@ -1,4 +1,4 @@
-"""The one way past the events' append-only rule: the retention purge (RULES.md section 5).
+"""The one way past the events' append-only rule: the retention purge (docs/RULES.md section 5).
 
 On PostgreSQL a trigger refuses every UPDATE and DELETE of a request's or a dispute's events
 (migrations requests_app 0012 and disputes_app 0005) unless the transaction has set

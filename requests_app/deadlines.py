@@ -1,4 +1,4 @@
-"""When the answer to a request is due (RULES.md section 2).
+"""When the answer to a request is due (docs/DEADLINES.md).
 
 Pure date arithmetic: no Django, only the standard library and the `holidays` library,
 so the rules can be checked with thousands of generated cases.
@@ -190,7 +190,7 @@ def _days(count: int) -> datetime.timedelta:
     return datetime.timedelta(days=count)
 
 
-# Waits for the requester and extensions (RULES.md section 2).
+# Waits for the requester and extensions (docs/DEADLINES.md).
 
 EMAIL = "email"
 IDENTITY = "identity"

@@ -97,7 +97,7 @@ def requester_reminder(request: PrivacyRequest, kind: str, deadline: date) -> Ou
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         context = {"status_url": status_url(token)}
         if kind == Reminder.Kind.LATE:
-            # The contract's escalate page sits below the status page (PORTAL.md).
+            # The escalate page sits below the status page, where outside tools expect it.
             context["escalate_url"] = f"{status_url(token)}escalate/"
     return build_email(f"reminder_{kind}", request.email, context, request=request)
 

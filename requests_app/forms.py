@@ -98,7 +98,7 @@ class CountryField(forms.ChoiceField):
 
 
 class IntakeForm(AccessibleFormMixin, forms.Form):
-    """The contract's intake fields (PORTAL.md); the service builds the request from them."""
+    """The intake fields, which other tools post by name; the service builds the request."""
 
     request_type = forms.ChoiceField(
         label=_("What would you like to do?"),

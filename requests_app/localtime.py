@@ -1,6 +1,6 @@
 """The organisation's calendar day: the one "today" of the clock, the admin and escalation.
 
-Due dates are calendar days in ORGANISATION_TIME_ZONE (RULES.md section 2). Every comparison
+Due dates are calendar days in ORGANISATION_TIME_ZONE (docs/DEADLINES.md). Every comparison
 of a stored date with "today", and every "received today" or "in 2026", is taken in that zone
 too, never in UTC or the server's zone, or a request could be late in one place and not in
 another.

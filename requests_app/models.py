@@ -51,7 +51,7 @@ FINAL_ANSWERS = frozenset({Status.ANSWERED, Status.REFUSED})
 
 
 class RefusalReason(models.TextChoices):
-    """The reasons RULES.md section 1 allows; every refusal names one."""
+    """The reasons docs/RULES.md section 1 allows; every refusal names one."""
 
     IDENTITY = "identity_not_confirmed", _("The requester's identity could not be confirmed")
     UNFOUNDED = "manifestly_unfounded", _("Manifestly unfounded or excessive (GDPR Art. 12(5))")
@@ -189,7 +189,7 @@ class PrivacyRequest(models.Model):
     )
     refused_in_part = models.BooleanField(_("refused in part"), default=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    # The clock (RULES.md section 2): what the due date and the reminder sweep need.
+    # The clock (docs/DEADLINES.md): what the due date and the reminder sweep need.
     clock_stopped = models.BooleanField(_("clock stopped"), default=False, editable=False)
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
@@ -281,7 +281,7 @@ class PrivacyRequest(models.Model):
     local_date = staticmethod(localtime.local_date)
 
     def clock(self, waits: list[deadlines.Wait] | None = None) -> deadlines.Clock:
-        """The due date recomputed from receipt, the waits and the extension (RULES.md 2)."""
+        """The due date recomputed from receipt, the waits and the extension (docs/DEADLINES.md)."""
         if waits is None:
             waits = self.wait_spans()
         return deadlines.current_due(
@@ -462,7 +462,7 @@ class PrivacyRequest(models.Model):
         return None
 
     def extend(self, reason: str, staff_user: Any = None, extended_to: date | None = None) -> None:
-        """Extend once, with a reason, while it may still be announced (RULES.md 2)."""
+        """Extend once, with a reason, while it may still be announced (docs/DEADLINES.md)."""
         if not reason.strip():
             raise ExtensionNotAllowed(gettext("Give the reason for the extension."))
         with transaction.atomic():
@@ -568,7 +568,7 @@ class PrivacyRequest(models.Model):
         return check
 
     def refusal_deadline(self, waits: list[deadlines.Wait] | None = None) -> date:
-        """A refusal is due within one month, in CH and elsewhere within 30 days (RULES.md 1).
+        """A refusal is due within one month, in CH and elsewhere within 30 days (docs/RULES.md 1).
 
         It holds even where the answer itself was extended, and runs from the same start as
         the answer (in the UK, the month begun again when identity information arrived).
@@ -709,7 +709,7 @@ class PrivacyRequest(models.Model):
 
 
 class Wait(models.Model):
-    """A span in which the request waits for the requester (RULES.md section 2)."""
+    """A span in which the request waits for the requester (docs/DEADLINES.md)."""
 
     request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="waits")
     reason = models.CharField(_("waiting for"), max_length=20, choices=WaitReason.choices)

@@ -1,4 +1,4 @@
-"""The reminder ladder (RULES.md section 3) and the one sweep that sends it.
+"""The reminder ladder (docs/RULES.md section 3) and the one sweep that sends it.
 
 Each request stores `next_reminder_at`. The sweep claims the rows whose time has come
 with SELECT … FOR UPDATE SKIP LOCKED, so that sweeps on several workers never take the

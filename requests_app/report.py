@@ -1,4 +1,4 @@
-"""Figures for the yearly DPF verification (RULES.md section 5): counts, speed, lateness."""
+"""Figures for the yearly DPF verification (docs/RULES.md section 5): counts, speed, lateness."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class YearReport:
 
 
 def year_report(year: int, today: date) -> YearReport:
-    # The organisation's year and months, as its due dates count days (RULES.md 2).
+    # The organisation's year and months, as its due dates count days (docs/DEADLINES.md).
     zone = localtime.zone()
     received = PrivacyRequest.objects.filter(**localtime.in_year("received_at", year))
     report = YearReport(year)

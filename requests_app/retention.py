@@ -1,4 +1,4 @@
-"""The retention purge: the only way personal data leaves the portal (RULES.md section 5)."""
+"""The retention purge: the only way personal data leaves the portal (docs/RULES.md section 5)."""
 
 from datetime import timedelta
 

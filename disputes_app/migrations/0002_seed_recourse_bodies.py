@@ -1,4 +1,4 @@
-"""The recourse bodies of the DPF ladder (RULES.md section 4); officers edit them in the admin."""
+"""The recourse bodies of the DPF ladder (docs/RULES.md section 4); officers edit them in the admin."""
 
 from django.db import migrations
 

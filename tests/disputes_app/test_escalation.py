@@ -1,4 +1,4 @@
-"""Escalation to a recourse body, walked under time travel (RULES.md section 4)."""
+"""Escalation to a recourse body, walked under time travel (docs/RULES.md section 4)."""
 
 import io
 import json

@@ -1,4 +1,4 @@
-"""Waits for the requester and extensions: `current_due` (RULES.md section 2)."""
+"""Waits for the requester and extensions: `current_due` (docs/DEADLINES.md)."""
 
 import datetime
 from functools import cache

@@ -1,4 +1,4 @@
-"""The reminder ladder (RULES.md section 3), walked day by day under time travel."""
+"""The reminder ladder (docs/RULES.md section 3), walked day by day under time travel."""
 
 from datetime import date, datetime, timedelta
 from io import StringIO

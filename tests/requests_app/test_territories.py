@@ -1,4 +1,4 @@
-"""Which law's clock each of the 249 selectable countries gets (RULES.md section 2).
+"""Which law's clock each of the 249 selectable countries gets (docs/DEADLINES.md).
 
 The expected groups are written out here by hand, from the treaties and the DPF, and are not
 read from the code under test: a country moved into the wrong group fails this test.

@@ -643,7 +643,7 @@ class Builder:
             {"request_id": request["id"], "reason": reason, "started_at": at}
             | {"resumes_to": resumes_to}
         )
-        # The e-mail wait never moves the date (RULES.md 2): only this one can.
+        # The e-mail wait never moves the date (docs/DEADLINES.md): only this one can.
         span = deadlines.Wait(reason, self.local_date(at), None)
         clock = self.clock(request, (span,))
         request["due_on"], request["due_rule"] = clock.due_on, clock.rule
