@@ -166,7 +166,23 @@ STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=9
 
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# smtp:// URLs send through Django's SMTP backend as the portal extends it: an internationalised
+# address (josé@example.com) goes out with SMTPUTF8 instead of being mangled.
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_CONFIG["EMAIL_BACKEND"] = "privacyportal.mail.EmailBackend"
 vars().update(EMAIL_CONFIG)
+# Whether the forms take internationalised addresses: only a mail server that speaks SMTPUTF8
+# can deliver to them. The backends without a server (console, file, memory) take anything.
+EMAIL_SMTPUTF8 = env.bool(
+    "EMAIL_SMTPUTF8",
+    default=EMAIL_CONFIG["EMAIL_BACKEND"]
+    in {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    },
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default="privacy-officer@localhost")

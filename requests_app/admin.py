@@ -90,6 +90,7 @@ class MessageInline(admin.StackedInline):
     """Past messages are read-only; a new one is sent to the requester when saved."""
 
     model = Message
+    form = admin_forms.TeamMessageForm
     extra = 0
     can_delete = False
     fields = ["author", "body", "created_at"]
@@ -380,7 +381,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            fields = admin_forms.LoggedRequestForm._meta.fields
+            fields = admin_forms.LoggedRequestForm.field_order
             return [(_("A request that came by e-mail or letter"), {"fields": fields})]
         return super().get_fieldsets(request, obj)
 

@@ -7,10 +7,13 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.forms import EmailAddressField, MultiLineTextField, SingleLineTextField
 from requests_app.models import (
     IdentityCheck,
+    Message,
     PrivacyRequest,
     RefusalReason,
     RequestType,
@@ -36,7 +39,7 @@ class AskForm(forms.Form):
         label=_("What do you need?"),
         choices=[c for c in WaitReason.choices if c[0] != WaitReason.EMAIL],
     )
-    question = forms.CharField(
+    question = MultiLineTextField(
         label=_("Your question to the requester"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
@@ -83,7 +86,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(forms.Form):
-    body = forms.CharField(
+    body = MultiLineTextField(
         label=_("The answer, as the requester will read it on the status page"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=20000,
@@ -105,7 +108,7 @@ class RefuseForm(forms.Form):
     in_part = forms.BooleanField(
         label=_("Refused in part only (the rest of the request is answered)"), required=False
     )
-    explanation = forms.CharField(
+    explanation = MultiLineTextField(
         label=_("Explanation, as the requester will read it"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
@@ -134,10 +137,17 @@ class LoggedRequestForm(forms.ModelForm):
         help_text=_("When the e-mail or letter arrived: the clock starts then."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    email = EmailAddressField(
+        label=capfirst(PrivacyRequest._meta.get_field("email").verbose_name), max_length=254
+    )
+    field_order = ["request_type", "full_name", "email", "country", "details", "received_at"]
 
     class Meta:
         model = PrivacyRequest
-        fields = ["request_type", "full_name", "email", "country", "details", "received_at"]
+        # Not the address: declared above, it is checked as the intake checks it, and the model
+        # field's own check (ASCII only) does not run on it.
+        fields = ["request_type", "full_name", "country", "details", "received_at"]
+        field_classes = {"full_name": SingleLineTextField, "details": MultiLineTextField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -151,3 +161,12 @@ class LoggedRequestForm(forms.ModelForm):
                 code="future",
             )
         return received_at
+
+
+class TeamMessageForm(forms.ModelForm):
+    """A message from the privacy team, written on the request's page."""
+
+    class Meta:
+        model = Message
+        fields = ["body"]
+        field_classes = {"body": MultiLineTextField}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+import unicodedata
 
 from django import forms
 from django.utils.html import format_html_join
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from requests_app.models import Message, RequestType
+from requests_app.validators import clean_text, validate_email_address
 
 
 class AccessibleFormMixin:
@@ -37,8 +39,36 @@ class AccessibleFormMixin:
             widget.attrs["aria-describedby"] = " ".join(described)
 
 
-def stripped_text(value: str) -> str:
-    return value.strip()
+class SingleLineTextField(forms.CharField):
+    """Text a person reads, on one line: no control characters, and something visible
+    (`validators.clean_text`); text that shows nothing gets the field's "required" message."""
+
+    multiline = False
+
+    def clean(self, value: object) -> str:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        return clean_text(value, self.error_messages["required"], multiline=self.multiline)
+
+
+class MultiLineTextField(SingleLineTextField):
+    """The same, over several lines: tabs and line breaks are kept."""
+
+    multiline = True
+    widget = forms.Textarea
+
+
+class EmailAddressField(forms.EmailField):
+    """An address the portal can write to, internationalised ones included where mail can
+    reach them (`validators.validate_email_address`)."""
+
+    default_validators = [validate_email_address]
+
+    def to_python(self, value: object) -> str:
+        # One spelling of each address (RFC 6530 asks for NFC): "é" typed as e and an accent
+        # finds the same requests as "é" typed as one letter.
+        return unicodedata.normalize("NFC", super().to_python(value))
 
 
 @functools.lru_cache(maxsize=16)
@@ -109,7 +139,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": _("Choose one of the listed kinds of request."),
         },
     )
-    full_name = forms.CharField(
+    full_name = SingleLineTextField(
         label=_("Your full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -118,7 +148,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
             "max_length": _("Your name can have at most 200 characters."),
         },
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your e-mail address"),
         help_text=_("We send a link to this address to confirm that it is yours."),
         max_length=254,
@@ -138,7 +168,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": _("Choose a country from the list."),
         },
     )
-    details = forms.CharField(
+    details = MultiLineTextField(
         label=_("Your request"),
         help_text=_(
             "Tell us what you are asking for and, if you can, which of our websites or "
@@ -163,18 +193,6 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("form_token", secrets.token_urlsafe(16))
 
-    def clean_full_name(self) -> str:
-        return self._required_text("full_name", _("Enter your full name."))
-
-    def clean_details(self) -> str:
-        return self._required_text("details", _("Describe your request."))
-
-    def _required_text(self, name: str, message: str) -> str:
-        value = stripped_text(self.cleaned_data.get(name, ""))
-        if not value:
-            raise forms.ValidationError(message, code="required")
-        return value
-
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
@@ -185,6 +203,7 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
         fields = ["body"]
         labels = {"body": _("Your message to the privacy team")}
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"body": MultiLineTextField}
         error_messages = {
             "body": {
                 "required": _("Write a message before sending it."),
@@ -192,15 +211,9 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
             }
         }
 
-    def clean_body(self) -> str:
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError(_("Write a message before sending it."), code="required")
-        return body
-
 
 class LostLinkForm(AccessibleFormMixin, forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your e-mail address"),
         help_text=_("The address you gave when you filed your request."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
