@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.forms import AccessibleFormMixin
+from requests_app.forms import AccessibleFormMixin, MultiLineTextField
 
 
 class EscalateForm(AccessibleFormMixin, forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineTextField(
         label=_("Why do you take your complaint further?"),
         help_text=_("A few sentences are enough. They go into your case file."),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -20,9 +20,3 @@ class EscalateForm(AccessibleFormMixin, forms.Form):
         help_text=_("Such complaints go to the data protection authorities, not to JAMS."),
         required=False,
     )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Tell us in a few words why you escalate."))
-        return reason

@@ -386,3 +386,17 @@ def test_the_case_file_is_in_the_language_of_the_request(client):
 
     data = json.loads(Dispute.objects.get().case_file_json.read())
     assert data["request_type_label"] != "Access: a copy of my data and how it is used"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["\u200b\u200b", "No\x00answer."])
+def test_a_reason_that_shows_nothing_or_holds_control_characters_escalates_nothing(
+    client, reason
+):
+    _request, token = confirmed(request_type="complaint")
+    with on("2026-04-17"):
+        response = escalate(client, token, reason)
+
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Dispute.objects.exists()
