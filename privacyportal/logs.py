@@ -31,6 +31,17 @@ BARE_TOKEN = re.compile(
 )
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 STANDARD_FIELDS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Celery's records of a task (received, succeeded, failed, retried) pass a dict as the
+# message's arguments and again as `data`. The log keeps what names the task and how it
+# ended, never its arguments, its result or the text of its exception (which can quote one).
+TASK_FIELDS = frozenset({"id", "name", "hostname", "runtime", "description", "internal", "eta"})
+# A worker's report of a message it cannot take quotes the message's body (the task's
+# arguments) from its second line on.
+UNTAKEN_MESSAGE = (
+    "Received unregistered task",
+    "Received invalid task message",
+    "Can't decode message body",
+)
 
 
 def redact(text: str) -> str:
@@ -39,12 +50,18 @@ def redact(text: str) -> str:
 
 
 def clean(record: logging.LogRecord) -> None:
-    """Takes tokens out of every part of `record` (message, arguments, fields, traceback).
-    Safe to run twice on a record."""
-    record.msg, record.args = redact(message_of(record)), ()
-    # The traceback goes as text: its frames' variables (the request) would reach any
-    # handler, or error-reporting service, that reads them.
-    text = exception_text(record.exc_info) if record.exc_info else record.exc_text
+    """Takes tokens out of every part of `record` (message, arguments, fields, traceback) and a
+    task's arguments and result out of Celery's records. Safe to run twice on a record."""
+    is_task = isinstance(record.args, Mapping) and isinstance(vars(record).get("data"), Mapping)
+    if is_task:
+        record.args = record.data = task_summary(record.data)
+    message = message_of(record)
+    if record.name.startswith("celery.") and message.startswith(UNTAKEN_MESSAGE):
+        message = message.partition("\n")[0]
+    record.msg, record.args = redact(message), ()
+    # The traceback goes as text: its frames' variables (the request, a task's arguments)
+    # would reach any handler, or error-reporting service, that reads them.
+    text = exception_text(record.exc_info, is_task) if record.exc_info else record.exc_text
     record.exc_info, record.exc_text = None, redact(text) if text else None
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
@@ -61,10 +78,25 @@ def message_of(record: logging.LogRecord) -> str:
         return str(record.msg)
 
 
-def exception_text(exc_info: tuple) -> str | None:
-    if exc_info[0] is None:
+def task_summary(data: Mapping[str, Any]) -> dict[str, Any]:
+    summary = {key: value if key in TASK_FIELDS else REDACTED for key, value in data.items()}
+    if "exc" in data:
+        # "ValueError('cannot take …')": the exception's name, without its text.
+        name = re.match(r"[\w.]+", str(data["exc"]))
+        summary["exc"] = name[0] if name else REDACTED
+    return summary
+
+
+def exception_text(exc_info: tuple, is_task: bool) -> str | None:
+    exc_type, value, tb = exc_info
+    if exc_type is None:
         return None
-    return "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+    if not is_task:
+        return "".join(traceback.format_exception(exc_type, value, tb)).rstrip("\n")
+    name = exc_type.__qualname__
+    if exc_type.__module__ != "builtins":
+        name = f"{exc_type.__module__}.{name}"
+    return f"Traceback (most recent call last):\n{''.join(traceback.format_tb(tb))}{name}"
 
 
 def cleaned(value: Any) -> Any:

@@ -1,22 +1,42 @@
-"""Logs: no secret token in any field of any record, for every handler."""
+"""Logs: no secret token in any part of any record, and no task's arguments or result, for
+every handler."""
 
 from __future__ import annotations
 
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import traceback
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
+from kombu import Connection
 
+from privacyportal.celery import app as celery_app
 from privacyportal.logs import HookHandler
-from tests.helpers import ERROR_RECORDS
+from requests_app import tasks
+from requests_app.models import OutboxEmail
+from tests.helpers import ERROR_RECORDS, file_request
+from tests.requests_app.test_celery_worker import broker_connection, celery_worker, wait_until
 
 # A token as the portal makes them (secrets.token_urlsafe(32)), for records built by hand.
 TOKEN = "Qm9Xk2V7pL0sRt4uYw8zA1bC3dE5fG6hJ-_nKoP9rSq"
+
+
+@celery_app.task(name="tests.test_logs.echo")
+def echo(value: str, note: str = "") -> str:
+    return f"echo of {value}"
+
+
+@celery_app.task(name="tests.test_logs.refuse")
+def refuse(value: str) -> None:
+    raise ValueError(f"cannot take {value}")
 
 
 @pytest.fixture
@@ -122,3 +142,92 @@ def test_an_unformattable_message_keeps_its_format_not_its_arguments(console_log
     [entry] = entries(console_log)
     assert entry["message"] == "two places %s %s"
     assert TOKEN not in console_log.getvalue()
+
+
+def test_a_tasks_arguments_and_result_stay_out_of_the_logs(console_log, error_hook, caplog):
+    caplog.set_level(logging.INFO, logger="celery.app.trace")
+
+    echo.apply(args=("erika.argument@example.de",))
+    refuse.apply(args=("erika.failure@example.de",), throw=False)
+
+    success, failure_entry = [e for e in entries(console_log) if e["logger"] == "celery.app.trace"]
+    assert success["message"].startswith("Task tests.test_logs.echo[")
+    assert success["message"].endswith(": …")
+    assert failure_entry["message"].endswith("raised unexpected: ValueError")
+    assert failure_entry["exception"].endswith("ValueError")
+    output = console_log.getvalue()
+    assert "erika.argument@example.de" not in output
+    assert "echo of" not in output
+    assert "erika.failure@example.de" not in output
+    [failure] = error_hook
+    assert "erika.failure@example.de" not in readable(failure)
+
+
+def test_a_published_task_message_does_not_show_its_arguments(settings):
+    celery_app.conf.task_always_eager = False  # restored by the portal_settings fixture
+
+    with Connection("memory://") as conn:
+        queue = conn.SimpleQueue("celery")
+        echo.apply_async(("erika.argument@example.de",), {"note": "a note"}, connection=conn)
+        message = queue.get(timeout=5)
+        message.ack()
+        queue.close()
+
+    assert message.payload[0] == ["erika.argument@example.de"]
+    shown = json.dumps(message.headers)
+    assert "erika.argument@example.de" not in shown
+    assert "a note" not in shown
+
+
+def test_a_task_logger_in_a_worker_logs_through_the_portals_filter():
+    """Celery sets up no handler of its own in a worker (its task logger's would write
+    whatever a task logs, unfiltered)."""
+    script = (
+        "import django; django.setup()\n"
+        "from celery.utils.log import get_task_logger\n"
+        "from privacyportal.celery import app\n"
+        "app.log.setup_logging_subsystem(loglevel='INFO')\n"
+        f"get_task_logger('requests_app.tasks').warning('sent /requests/status/{TOKEN}/')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "LOG_FORMAT": "json"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    logged = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert "sent /requests/status/…/" in [entry["message"] for entry in logged], output
+    assert TOKEN not in output
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_logs_no_task_arguments_not_even_of_a_task_it_does_not_know(tmp_path, monkeypatch):
+    broker = {"REDIS_URL": "", "EMBEDDED_BROKER_DIR": str(tmp_path / "broker")}
+    monkeypatch.setattr("requests_app.outbox.enqueue", lambda email_id: None)
+    file_request()
+    email = OutboxEmail.objects.get()
+    celery_app.conf.task_always_eager = False  # restored by the portal_settings fixture
+
+    with celery_worker(broker, tmp_path, beat=False) as (env, _mail_dir, output):
+        with broker_connection(env) as conn:
+            celery_app.send_task(
+                "tests.not_a_task", args=("erika.argument@example.de",), connection=conn
+            )
+            sent = tasks.send_email.apply_async((email.pk,), connection=conn)
+        assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
+
+    log = output[0]
+    assert "Received unregistered task of type 'tests.not_a_task'" in log
+    assert f"requests_app.tasks.send_email[{sent.id}] succeeded" in log
+    assert "erika.argument@example.de" not in log
+    for line in log.splitlines():
+        if line.startswith("{"):
+            data = json.loads(line).get("data", {})
+            assert data.get("args", "…") == "…", line
+            assert data.get("kwargs", "…") == "…", line
