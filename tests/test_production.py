@@ -57,11 +57,26 @@ def test_preflight_refuses_debug_off_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
-def test_preflight_accepts_a_real_secret_key(tmp_path):
+def test_preflight_refuses_debug_off_without_a_shared_cache_for_the_rate_limits(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "preflight"],
         cwd=settings.BASE_DIR,
-        env=production_env(tmp_path),
+        env=production_env(tmp_path, REDIS_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_preflight_accepts_a_real_secret_key_and_a_shared_cache(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "preflight"],
+        cwd=settings.BASE_DIR,
+        # Never reached: preflight reads the configuration.
+        env=production_env(tmp_path, REDIS_URL="redis://redis.invalid:6379/0"),
         capture_output=True,
         text=True,
         timeout=60,
