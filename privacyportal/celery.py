@@ -35,8 +35,9 @@ def log_through_logging_setting(**kwargs: object) -> None:
 
 @before_task_publish.connect
 def hide_task_arguments(headers: dict, **kwargs: object) -> None:
-    """A worker shows a task's arguments (in its log, events and `celery inspect`) as the
-    message's argsrepr and kwargsrepr, taken from the arguments themselves when empty."""
+    """Every message shows … for its arguments: a worker shows a task's arguments (in its
+    log, events and `celery inspect`) from the message's argsrepr and kwargsrepr, and from
+    the arguments themselves when those are empty."""
     from privacyportal.logs import REDACTED
 
     headers["argsrepr"] = headers["kwargsrepr"] = REDACTED
