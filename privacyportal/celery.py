@@ -5,6 +5,7 @@ import os
 
 from celery import Celery
 from celery.signals import before_task_publish, setup_logging
+from celery.utils.log import get_multiprocessing_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacyportal.settings")
 
@@ -31,6 +32,11 @@ def log_through_logging_setting(**kwargs: object) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    # The worker pool's logger (billiard's) is made not to propagate: it passes its errors
+    # on to LOGGING here, from ERROR up as Celery's own set-up would.
+    pool_logger = get_multiprocessing_logger()
+    pool_logger.propagate = True
+    pool_logger.setLevel(logging.ERROR)
 
 
 @before_task_publish.connect

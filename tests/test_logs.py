@@ -179,15 +179,16 @@ def test_a_published_task_message_does_not_show_its_arguments(settings):
     assert "a note" not in shown
 
 
-def test_a_task_logger_in_a_worker_logs_through_the_portals_filter():
+def test_a_workers_task_and_pool_loggers_log_through_the_portals_filter():
     """Celery sets up no handler of its own in a worker (its task logger's would write
-    whatever a task logs, unfiltered)."""
+    whatever a task logs, unfiltered), and the pool's logger propagates to LOGGING."""
     script = (
         "import django; django.setup()\n"
-        "from celery.utils.log import get_task_logger\n"
+        "from celery.utils.log import get_multiprocessing_logger, get_task_logger\n"
         "from privacyportal.celery import app\n"
         "app.log.setup_logging_subsystem(loglevel='INFO')\n"
         f"get_task_logger('requests_app.tasks').warning('sent /requests/status/{TOKEN}/')\n"
+        f"get_multiprocessing_logger().error('lost /requests/status/{TOKEN}/')\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -201,7 +202,8 @@ def test_a_task_logger_in_a_worker_logs_through_the_portals_filter():
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     logged = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    assert "sent /requests/status/…/" in [entry["message"] for entry in logged], output
+    messages = [entry["message"] for entry in logged]
+    assert {"sent /requests/status/…/", "lost /requests/status/…/"} <= set(messages), output
     assert TOKEN not in output
 
 
