@@ -1,5 +1,6 @@
 """gunicorn, as `make serve` runs it. Every value can be set from the environment."""
 
+import logging
 import multiprocessing
 import os
 
@@ -20,3 +21,11 @@ accesslog = None
 errorlog = "-"
 # Which proxies may tell gunicorn the client's scheme and address (X-Forwarded-*).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server: object) -> None:
+    """gunicorn's own error log quotes a request it could not hand to Django (a malformed
+    request line, an error while sending): the portal's filter takes the tokens out of it."""
+    from privacyportal.logs import ContextFilter
+
+    logging.getLogger("gunicorn.error").addFilter(ContextFilter())

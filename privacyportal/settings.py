@@ -210,11 +210,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-# Workers log through LOGGING below (JSON, request ids), not Celery's own set-up.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# print() and the console e-mail backend write to the worker's own stdout, not through the
-# logs (which cut tokens out of paths): with EMAIL_URL=consolemail:// a link can be followed.
-CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The organisation the portal serves (defaults: the first one, see docs/ORGANISATION.md).

@@ -19,6 +19,12 @@ from django.http import HttpRequest
 logger = logging.getLogger(__name__)
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+# Caches that live inside one process (or count nothing): with one per web process, every
+# process lets the whole limit through.
+UNSHARED_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -88,6 +94,12 @@ def count_hit_in_cache(key: str, timeout: int) -> int:
         # The key expired between add and incr: this is the first hit of a new window.
         cache.set(key, 1, timeout=timeout)
         return 1
+
+
+def counted_in_one_place() -> bool:
+    """Whether every process counts the hits in the same store (the configuration, not
+    whether the store can be reached now)."""
+    return settings.CACHES["default"]["BACKEND"] not in UNSHARED_CACHES
 
 
 @functools.cache

@@ -1,8 +1,13 @@
 """Celery tasks: thin, take ids, safe to run twice."""
 
+import logging
+import time
+
 from celery import shared_task
 
 from requests_app import outbox, retention, services, sweeps
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -23,7 +28,15 @@ def send_lost_links(email_key: str) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
-    return len(sweeps.run_all())
+    started = time.monotonic()
+    queued = len(sweeps.run_all())
+    # Celery's own line of a task shows no result: the sweep says what it did.
+    logger.info(
+        "reminder sweep: queued %d",
+        queued,
+        extra={"queued": queued, "seconds": round(time.monotonic() - started, 3)},
+    )
+    return queued
 
 
 @shared_task(ignore_result=True)

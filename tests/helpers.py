@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,14 @@ VALID_FILING = {
     "details": "Please send me a copy of all data you hold about me.",
     "consent": "on",
 }
+
+
+# What remember_error, the tests' ERROR_HOOK, was handed.
+ERROR_RECORDS: list[logging.LogRecord] = []
+
+
+def remember_error(record: logging.LogRecord) -> None:
+    ERROR_RECORDS.append(record)
 
 
 def file_request(form_token: str = "", **overrides: str) -> PrivacyRequest:

@@ -8,6 +8,8 @@ import sys
 import pytest
 from django.conf import settings
 
+UNREACHABLE_REDIS = "redis://redis.invalid:6379/0"
+
 
 def run_check(**env: str) -> subprocess.CompletedProcess:
     base = {name: value for name, value in os.environ.items() if name != "SECRET_KEY"}
@@ -26,10 +28,25 @@ def test_check_deploy_reports_nothing_with_debug_off_and_real_secrets():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="privacy.example.com",
+        # Never reached: the check reads the configuration.
+        REDIS_URL=UNREACHABLE_REDIS,
     )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_no_shared_cache_counts_the_rate_limits():
+    result = run_check(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="privacy.example.com",
+        REDIS_URL="",
+    )
+
+    assert result.returncode != 0
+    assert "privacyportal.W001" in result.stderr
+    assert "REDIS_URL" in result.stderr
 
 
 def test_check_deploy_complains_about_the_default_secret_key():

@@ -57,11 +57,26 @@ def test_preflight_refuses_debug_off_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
-def test_preflight_accepts_a_real_secret_key(tmp_path):
+def test_preflight_refuses_debug_off_without_a_shared_cache_for_the_rate_limits(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "preflight"],
         cwd=settings.BASE_DIR,
-        env=production_env(tmp_path),
+        env=production_env(tmp_path, REDIS_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_preflight_accepts_a_real_secret_key_and_a_shared_cache(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "preflight"],
+        cwd=settings.BASE_DIR,
+        # Never reached: preflight reads the configuration.
+        env=production_env(tmp_path, REDIS_URL="redis://redis.invalid:6379/0"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -157,3 +172,20 @@ def test_logs_are_json_lines_with_a_request_id_and_no_token(gunicorn):
     assert line["status"] == 404
     assert line["request_id"] == headers["X-Request-ID"]
     assert token not in log_path.read_text()
+
+
+@pytest.mark.slow
+def test_gunicorns_own_log_of_a_malformed_request_has_no_token(gunicorn):
+    base, log_path = gunicorn
+    token = secrets.token_urlsafe(32)
+    port = int(base.rsplit(":", 1)[1])
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET /requests/status/{token}/\x7f HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        answer = sock.recv(1024)
+    time.sleep(0.5)
+
+    assert answer.startswith(b"HTTP/1.1 400")
+    log = log_path.read_text()
+    assert "Invalid request from ip=127.0.0.1" in log
+    assert token not in log

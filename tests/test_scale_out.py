@@ -73,7 +73,7 @@ INTAKE = "/requests/new/"
 REFERENCE = re.compile(r"^DSR-(\d{4})-(\d{6})$")
 MESSAGE_ID = re.compile(rb"^Message-ID:\s+(<[^>\s]+>)", re.MULTILINE)  # the header may be folded
 WORKER_CONCURRENCY = 2
-SWEEP_TASK = "requests_app.tasks.sweep_reminders"
+SWEEP_LINE = "reminder sweep: queued"
 
 
 # --- Processes ------------------------------------------------------------------------------
@@ -488,17 +488,17 @@ class Sweep:
 
 
 def sweeps_run(worker: Service) -> list[Sweep]:
-    """The reminder sweeps a worker finished, from its JSON log lines."""
+    """The reminder sweeps a worker finished, from the sweep's own JSON log lines (Celery's
+    line of a task shows no result)."""
     found = []
     for line in worker.output().splitlines():
-        if SWEEP_TASK not in line or not line.startswith("{"):
+        if SWEEP_LINE not in line or not line.startswith("{"):
             continue
         entry = json.loads(line)
-        data = entry.get("data") or {}
-        if data.get("name") == SWEEP_TASK and "return_value" in data:
+        if entry["logger"] == "requests_app.tasks" and "queued" in entry:
             end = datetime.fromisoformat(entry["time"])
-            start = end - timedelta(seconds=data["runtime"])
-            found.append(Sweep(worker.name, start, end, int(data["return_value"])))
+            start = end - timedelta(seconds=entry["seconds"])
+            found.append(Sweep(worker.name, start, end, entry["queued"]))
     return found
 
 

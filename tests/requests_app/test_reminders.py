@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from requests_app import outbox, reminders, services
+from requests_app import outbox, reminders, services, tasks
 from requests_app.models import OutboxEmail, PrivacyRequest, Reminder, Status, WaitReason
 from tests.helpers import file_request, last_email, link_in
 
@@ -270,6 +270,20 @@ def test_send_reminders_command_prints_one_line_per_email_and_nothing_the_second
 
     assert first.getvalue() == f"{request.reference} new_request {OFFICER}\n"
     assert second.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_a_reminder_sweep_task_logs_how_many_emails_it_queued(caplog):
+    file_and_confirm()
+    caplog.set_level("INFO", logger="requests_app.tasks")
+    with time_machine.travel(FILED_AT + timedelta(hours=1), tick=False):
+        tasks.sweep_reminders()
+        tasks.sweep_reminders()
+
+    first, second = [r for r in caplog.records if r.name == "requests_app.tasks"]
+    assert first.getMessage() == "reminder sweep: queued 1"
+    assert [first.queued, second.queued] == [1, 0]
+    assert first.seconds >= 0
 
 
 @pytest.mark.django_db

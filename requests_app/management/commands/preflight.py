@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from requests_app import ratelimit
+
 
 class Command(BaseCommand):
     help = "Refuse a production start whose settings are not safe; name the variable to set."
@@ -14,5 +16,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "SECRET_KEY is missing or the local default. Set SECRET_KEY to a long random "
                 "value (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
+        if not ratelimit.counted_in_one_place():
+            raise CommandError(
+                "The rate limits count in a cache of each process's own, so every web "
+                "process lets the whole limit through. Set REDIS_URL to a Redis every "
+                "process shares (redis://host:6379/0)."
             )
         self.stdout.write("Settings are fit for a production start.")
