@@ -1,7 +1,8 @@
 """The one way past the events' append-only rule: the retention purge (docs/RULES.md section 5).
 
-On PostgreSQL a trigger refuses every UPDATE and DELETE of a request's or a dispute's events
-(migrations requests_app 0012 and disputes_app 0005) unless the transaction has set
+On PostgreSQL a trigger refuses every UPDATE and DELETE of a request's events (migration
+0012; other apps attach the same trigger function to their own event tables) unless the
+transaction has set
 `privacyportal.retention_purge`. Only `retention_purge()` sets it, for the statements inside
 its block, and the purge records what it did as an event of its own.
 """

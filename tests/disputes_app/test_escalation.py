@@ -390,9 +390,7 @@ def test_the_case_file_is_in_the_language_of_the_request(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("reason", ["\u200b\u200b", "No\x00answer."])
-def test_a_reason_that_shows_nothing_or_holds_control_characters_escalates_nothing(
-    client, reason
-):
+def test_a_reason_that_shows_nothing_or_holds_control_characters_escalates_nothing(client, reason):
     _request, token = confirmed(request_type="complaint")
     with on("2026-04-17"):
         response = escalate(client, token, reason)
