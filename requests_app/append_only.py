@@ -2,9 +2,8 @@
 
 On PostgreSQL a trigger refuses every UPDATE and DELETE of a request's events (migration
 0012; other apps attach the same trigger function to their own event tables) unless the
-transaction has set
-`privacyportal.retention_purge`. Only `retention_purge()` sets it, for the statements inside
-its block, and the purge records what it did as an event of its own.
+transaction has set `privacyportal.retention_purge`. Only `retention_purge()` sets it, for
+the statements inside its block, and the purge records what it did as an event of its own.
 """
 
 from __future__ import annotations
