@@ -375,7 +375,7 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
 REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
-        "task": "requests_app.tasks.sweep_outbox",
+        "task": "requests_app.outbox.sweep",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
     "sweep-reminders": {

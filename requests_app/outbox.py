@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -100,10 +101,8 @@ def enqueue_all(email_ids: list[int]) -> None:
 
 def enqueue(email_id: int) -> None:
     """Hand a row to Celery; if the broker is down the sweep sends it later."""
-    from requests_app.tasks import send_email
-
     try:
-        send_email.delay(email_id)
+        send.delay(email_id)
     except Exception:
         logger.warning(
             "outbox %s: broker unavailable, left for the sweep",
@@ -127,8 +126,9 @@ def claim(email_id: int) -> bool:
     return claimed == 1
 
 
+@shared_task(ignore_result=True)
 def send(email_id: int) -> bool:
-    """Send one row if it can be claimed. True when this call sent it."""
+    """Send one row if it can be claimed (the Celery task). True when this call sent it."""
     if not claim(email_id):
         return False
     email = OutboxEmail.objects.select_related("request").get(pk=email_id)
@@ -219,8 +219,9 @@ def due_ids(limit: int = SWEEP_BATCH) -> list[int]:
     )
 
 
+@shared_task(ignore_result=True)
 def sweep() -> int:
-    """Queue every row that is due; returns how many were queued."""
+    """Queue every row that is due (the beat's task); returns how many were queued."""
     ids = due_ids()
     enqueue_all(ids)
     return len(ids)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 from datetime import date, datetime
 from typing import Any
 
+from celery import shared_task
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -26,6 +28,8 @@ from requests_app.models import (
     Wait,
     WaitReason,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def submission_key(data: dict[str, Any], form_token: str) -> str:
@@ -199,6 +203,23 @@ def withdraw(request: PrivacyRequest) -> None:
     with transaction.atomic():
         request.withdraw()
         emails.officer_withdrawn(request)
+
+
+def request_lost_links(email_key: str) -> None:
+    """E-mail fresh links in the background, so that the answer takes as long whether or not
+    the address is known; in the request itself while the broker is away."""
+    try:
+        send_lost_links_later.delay(email_key)
+    except Exception:
+        logger.warning("broker unavailable: sending lost links in the request", exc_info=True)
+        send_lost_links(email_key)
+
+
+@shared_task(ignore_result=True)
+def send_lost_links_later(email_key: str) -> None:
+    """The Celery task: the address's key, never the address; no result, which would tell
+    whether the address is known."""
+    send_lost_links(email_key)
 
 
 def send_lost_links(email_key: str) -> int:

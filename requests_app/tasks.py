@@ -1,29 +1,17 @@
-"""Celery tasks: thin, take ids, safe to run twice."""
+"""The beat's periodic tasks, called by name from CELERY_BEAT_SCHEDULE: nothing imports this.
+
+Each is thin and safe to run twice. The outbox's own tasks (send one e-mail, sweep the rest)
+live in requests_app.outbox, the lost-link e-mail's in requests_app.services.
+"""
 
 import logging
 import time
 
 from celery import shared_task
 
-from requests_app import outbox, retention, services, sweeps
+from requests_app import retention, sweeps
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(ignore_result=True)
-def send_email(email_id: int) -> bool:
-    return outbox.send(email_id)
-
-
-@shared_task(ignore_result=True)
-def sweep_outbox() -> int:
-    return outbox.sweep()
-
-
-@shared_task(ignore_result=True)
-def send_lost_links(email_key: str) -> None:
-    """The address's key, never the address; no result, which would tell whether it is known."""
-    services.send_lost_links(email_key)
 
 
 @shared_task(ignore_result=True)

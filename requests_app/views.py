@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
-from requests_app import addresses, deadlines, panels, ratelimit, services, tasks
+from requests_app import addresses, deadlines, panels, ratelimit, services
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import (
     AccessLink,
@@ -302,18 +302,9 @@ def lost_link(request: HttpRequest) -> HttpResponse:
             and ratelimit.allow("lost-link", email_key, settings.LOST_LINK_RATE_LIMIT, window)
         ):
             return too_many(request)
-        queue_lost_links(email_key)
+        services.request_lost_links(email_key)
         return render(request, "requests/lost_link_sent.html")
     return render(request, "requests/lost_link.html", {"form": form})
-
-
-def queue_lost_links(email_key: str) -> None:
-    """In the background, so the response takes as long whether or not the address is known."""
-    try:
-        tasks.send_lost_links.delay(email_key)
-    except Exception:
-        logger.warning("broker unavailable: sending lost links in the request", exc_info=True)
-        services.send_lost_links(email_key)
 
 
 @require_GET

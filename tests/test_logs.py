@@ -20,7 +20,7 @@ from kombu import Connection
 
 from privacyportal.celery import app as celery_app
 from privacyportal.logs import HookHandler
-from requests_app import tasks
+from requests_app import outbox
 from requests_app.models import OutboxEmail
 from tests.helpers import ERROR_RECORDS, file_request
 from tests.requests_app.test_celery_worker import broker_connection, celery_worker, wait_until
@@ -221,12 +221,12 @@ def test_a_worker_logs_no_task_arguments_not_even_of_a_task_it_does_not_know(tmp
             celery_app.send_task(
                 "tests.not_a_task", args=("erika.argument@example.de",), connection=conn
             )
-            sent = tasks.send_email.apply_async((email.pk,), connection=conn)
+            sent = outbox.send.apply_async((email.pk,), connection=conn)
         assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
 
     log = output[0]
     assert "Received unregistered task of type 'tests.not_a_task'" in log
-    assert f"requests_app.tasks.send_email[{sent.id}] succeeded" in log
+    assert f"requests_app.outbox.send[{sent.id}] succeeded" in log
     assert "erika.argument@example.de" not in log
     for line in log.splitlines():
         if line.startswith("{"):

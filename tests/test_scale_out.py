@@ -595,7 +595,7 @@ def prove_scale_out(cluster: Cluster, filings: int = 300, threads: int = 8) -> d
     # The killed worker held at most concurrency x prefetch messages: claimed (then in
     # `orphans`) or not yet (pending and due: the outbox sweep hands it out again).
     assert len(stranded) <= WORKER_CONCURRENCY, stranded
-    cluster.publish(tasks.sweep_outbox)
+    cluster.publish(outbox.sweep)
     wait_until(all_sent, 60, "the outbox sweep to send what the killed worker held")
     written = check_mail(cluster, may_double=orphans)
     reminders = Reminder.objects.all()

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from disputes_app.models import DisputeEvent
 from disputes_app.services import escalate
-from requests_app import append_only
+from requests_app import append_only, retention
 from requests_app.models import PrivacyRequest, RefusalReason, RequestEvent
 from tests.helpers import file_request
 
@@ -91,7 +91,7 @@ def test_the_purge_takes_free_text_out_of_the_events_and_records_it(request_with
     request_with_events.answer(open_tasks_reason="Erika phoned: she needs it by Friday.")
     request_with_events.close()
 
-    request_with_events.purge()
+    retention.purge(request_with_events)
 
     extended = request_with_events.events.get(kind=RequestEvent.Kind.EXTENDED)
     answered = request_with_events.events.get(kind=RequestEvent.Kind.ANSWERED)

@@ -16,7 +16,7 @@ from django.db import connection
 from kombu import Connection
 
 from privacyportal.celery import app as celery_app
-from requests_app import tasks
+from requests_app import outbox
 from requests_app.models import OutboxEmail, Reminder
 from tests.helpers import file_request
 
@@ -138,7 +138,7 @@ def test_a_worker_sends_the_confirmation_email_that_the_sweep_hands_it(worker, m
     celery_app.conf.task_always_eager = False  # restored by the portal_settings fixture
 
     with broker_connection(env) as conn:
-        tasks.sweep_outbox.apply_async(connection=conn)
+        outbox.sweep.apply_async(connection=conn)
 
     assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
     sent = sent_mail(mail_dir)
@@ -184,7 +184,7 @@ def test_on_the_embedded_default_the_console_shows_the_whole_confirmation_link(
     with celery_worker(broker, tmp_path, beat=False, email_url="consolemail://") as running:
         env, _mail_dir, output = running
         with broker_connection(env) as conn:
-            tasks.sweep_outbox.apply_async(connection=conn)
+            outbox.sweep.apply_async(connection=conn)
         assert wait_until(lambda: OutboxEmail.objects.get(pk=email.pk).state == "sent")
 
     assert re.search(r"/requests/verify/[A-Za-z0-9_-]{40,}/", output[0]), output[0]

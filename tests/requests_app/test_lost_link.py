@@ -5,7 +5,7 @@ import secrets
 import pytest
 from django.apps import apps as django_apps
 
-from requests_app import addresses, outbox, services, tasks
+from requests_app import addresses, outbox, services
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RequestEvent
 from tests.helpers import file_request, link_in
 
@@ -96,7 +96,7 @@ def test_lost_link_emails_go_out_through_a_task_that_gets_no_address(
 ):
     queued = []
     monkeypatch.setattr(
-        "requests_app.tasks.send_lost_links.delay",
+        "requests_app.services.send_lost_links_later.delay",
         lambda *args, **kwargs: queued.append((args, kwargs)),
     )
 
@@ -109,8 +109,8 @@ def test_lost_link_emails_go_out_through_a_task_that_gets_no_address(
 
 @pytest.mark.django_db
 def test_the_lost_link_task_returns_nothing_that_tells_a_known_address(unconfirmed):
-    known = tasks.send_lost_links.apply(args=[addresses.key("erika@example.de")])
-    unknown = tasks.send_lost_links.apply(args=[addresses.key("nobody@example.org")])
+    known = services.send_lost_links_later.apply(args=[addresses.key("erika@example.de")])
+    unknown = services.send_lost_links_later.apply(args=[addresses.key("nobody@example.org")])
 
     assert known.result is None
     assert unknown.result is None

@@ -124,7 +124,7 @@ def test_with_the_broker_down_reminders_wait_in_the_outbox_and_go_out_once_it_is
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr("requests_app.tasks.send_email.delay", broker_down)
+    monkeypatch.setattr("requests_app.outbox.send.delay", broker_down)
     with (
         time_machine.travel(DUE_MOMENT, tick=False),
         django_capture_on_commit_callbacks(execute=True),

@@ -1,0 +1,66 @@
+"""The models of requests_app, one module per concern; every public name is importable here.
+
+- states: the kinds of request, their states and why a move can be refused
+- request: the request itself, its clock and its reference; moves: its transitions
+- waits: waiting for the requester; systems: where data is held, tasks, identity checks
+- events: the append-only record, messages and files of answers
+- links: private links; outbox: e-mails to send; reminders: reminders sent
+"""
+
+from requests_app.models.events import (
+    AnswerFile,
+    AppendOnly,
+    Message,
+    RequestEvent,
+    private_storage,
+)
+from requests_app.models.links import AccessLink, hash_token
+from requests_app.models.outbox import OutboxEmail, new_message_id
+from requests_app.models.references import ReferenceCounter
+from requests_app.models.reminders import Reminder
+from requests_app.models.request import PrivacyRequest
+from requests_app.models.states import (
+    DUE_RULE_LABELS,
+    FINAL_ANSWERS,
+    OPEN_STATUSES,
+    PENDING_ANSWER,
+    ExtensionNotAllowed,
+    RefusalReason,
+    RequestType,
+    Status,
+    TasksStillOpen,
+    TransitionNotAllowed,
+)
+from requests_app.models.systems import TELL_RECIPIENTS, DataSystem, IdentityCheck, SystemTask
+from requests_app.models.waits import Wait, WaitReason
+
+__all__ = [
+    "DUE_RULE_LABELS",
+    "FINAL_ANSWERS",
+    "OPEN_STATUSES",
+    "PENDING_ANSWER",
+    "TELL_RECIPIENTS",
+    "AccessLink",
+    "AnswerFile",
+    "AppendOnly",
+    "DataSystem",
+    "ExtensionNotAllowed",
+    "IdentityCheck",
+    "Message",
+    "OutboxEmail",
+    "PrivacyRequest",
+    "ReferenceCounter",
+    "RefusalReason",
+    "Reminder",
+    "RequestEvent",
+    "RequestType",
+    "Status",
+    "SystemTask",
+    "TasksStillOpen",
+    "TransitionNotAllowed",
+    "Wait",
+    "WaitReason",
+    "hash_token",
+    "new_message_id",
+    "private_storage",
+]
