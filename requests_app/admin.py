@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,6 +29,7 @@ from requests_app.models import (
     ExtensionNotAllowed,
     IdentityCheck,
     Message,
+    Move,
     OutboxEmail,
     PrivacyRequest,
     Reminder,
@@ -198,46 +202,77 @@ class AssigneeFilter(admin.RelatedOnlyFieldListFilter):
         )
 
 
-# The steps an officer takes on a request: (name, label, form, statuses it applies to).
-STEPS = {
-    "assign": (_("Assign"), admin_forms.AssignForm, OPEN_STATUSES),
-    "start": (_("Start"), admin_forms.ConfirmForm, {Status.NEW}),
-    "ask": (_("Ask the requester"), admin_forms.AskForm, {Status.NEW, Status.IN_PROGRESS}),
-    "identity": (_("Record an identity check"), admin_forms.IdentityForm, OPEN_STATUSES),
-    "extend": (_("Extend"), admin_forms.ExtendForm, PENDING_ANSWER),
-    "answer": (_("Answer"), admin_forms.AnswerForm, PENDING_ANSWER),
-    "refuse": (_("Refuse"), admin_forms.RefuseForm, PENDING_ANSWER),
-    "close": (_("Close"), admin_forms.ConfirmForm, {Status.ANSWERED, Status.REFUSED}),
+@dataclass(frozen=True)
+class Step:
+    """A step the officer takes on a request: its form and the use case behind it."""
+
+    label: str
+    form: type[forms.Form]
+    run: Callable[[PrivacyRequest, dict[str, Any], Any], object]
+
+
+# Which state each step may start from is the model's table (MOVES); this says how to take it.
+STEPS: dict[Move, Step] = {
+    Move.ASSIGN: Step(
+        _("Assign"),
+        admin_forms.AssignForm,
+        lambda privacy_request, data, user: privacy_request.assign(data["assignee"], user),
+    ),
+    Move.START: Step(
+        _("Start"),
+        admin_forms.ConfirmForm,
+        lambda privacy_request, data, user: privacy_request.start(user),
+    ),
+    Move.ASK: Step(
+        _("Ask the requester"),
+        admin_forms.AskForm,
+        lambda privacy_request, data, user: services.ask_requester(
+            privacy_request, data["reason"], data["question"], user
+        ),
+    ),
+    Move.IDENTITY: Step(
+        _("Record an identity check"),
+        admin_forms.IdentityForm,
+        lambda privacy_request, data, user: privacy_request.record_identity_check(
+            data["method"], data["confirmed"], user, data["note"]
+        ),
+    ),
+    Move.EXTEND: Step(
+        _("Extend"),
+        admin_forms.ExtendForm,
+        lambda privacy_request, data, user: services.extend(
+            privacy_request, data["reason"], user, data["extended_to"]
+        ),
+    ),
+    Move.ANSWER: Step(
+        _("Answer"),
+        admin_forms.AnswerForm,
+        lambda privacy_request, data, user: services.answer(
+            privacy_request, data["body"], user, data["open_tasks_reason"], data["files"]
+        ),
+    ),
+    Move.REFUSE: Step(
+        _("Refuse"),
+        admin_forms.RefuseForm,
+        lambda privacy_request, data, user: services.refuse(
+            privacy_request, data["reason"], data["explanation"], user, in_part=data["in_part"]
+        ),
+    ),
+    Move.CLOSE: Step(
+        _("Close"),
+        admin_forms.ConfirmForm,
+        lambda privacy_request, data, user: privacy_request.close(user),
+    ),
 }
 
 
-def perform(step: str, request: PrivacyRequest, data: dict[str, Any], user: Any) -> None:
-    """Call the model method or use case behind a step."""
-    if step == "assign":
-        request.assign(data["assignee"], user)
-    elif step == "start":
-        request.start(user)
-    elif step == "ask":
-        services.ask_requester(request, data["reason"], data["question"], user)
-    elif step == "identity":
-        request.record_identity_check(data["method"], data["confirmed"], user, data["note"])
-    elif step == "extend":
-        services.extend(request, data["reason"], user, data["extended_to"])
-    elif step == "answer":
-        services.answer(request, data["body"], user, data["open_tasks_reason"], data["files"])
-    elif step == "refuse":
-        services.refuse(request, data["reason"], data["explanation"], user, in_part=data["in_part"])
-    elif step == "close":
-        request.close(user)
-
-
-def step_notice(step: str, request: PrivacyRequest) -> str:
+def step_notice(move: Move, privacy_request: PrivacyRequest) -> str:
     """What the officer should know before taking a step."""
-    if step == "ask" and request.is_overdue:
+    if move == Move.ASK and privacy_request.is_overdue:
         return gettext(
             "The answer was due on %(date)s. Asking the requester now does not move that date: "
             "the answer is late already."
-        ) % {"date": request.due_on.isoformat()}
+        ) % {"date": privacy_request.due_on.isoformat()}
     return ""
 
 
@@ -426,9 +461,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
         return [
-            (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, name]), label)
-            for name, (label, _form, statuses) in STEPS.items()
-            if obj.status in statuses
+            (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, move]), step.label)
+            for move, step in STEPS.items()
+            if obj.may(move)
         ]
 
     def get_urls(self):
@@ -460,12 +495,15 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         # The permission before the lookup, so that a 404 tells no one which ids exist.
         if step not in STEPS or not self.has_change_permission(request):
             raise PermissionDenied
+        move = Move(step)
         obj = get_object_or_404(PrivacyRequest, pk=object_id)
-        label, form_class, _statuses = STEPS[step]
-        form = form_class(*([request.POST, request.FILES] if request.method == "POST" else []))
+        label = STEPS[move].label
+        form = STEPS[move].form(
+            *([request.POST, request.FILES] if request.method == "POST" else [])
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                perform(step, obj, form.cleaned_data, request.user)
+                STEPS[move].run(obj, form.cleaned_data, request.user)
             except (TransitionNotAllowed, ExtensionNotAllowed, TasksStillOpen) as error:
                 form.add_error(None, str(error))
             else:
@@ -473,7 +511,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:requests_app_privacyrequest_change", args=[obj.pk])
                 )
-        return self.render_step(request, obj, label, form, notice=step_notice(step, obj))
+        return self.render_step(request, obj, label, form, notice=step_notice(move, obj))
 
     def task_view(self, request: HttpRequest, object_id: int, task_id: int) -> HttpResponse:
         if not self.has_change_permission(request):

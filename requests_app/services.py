@@ -105,7 +105,7 @@ def confirm_email(link: AccessLink) -> str:
         # A second confirmation link (a reminder's) after the first: nothing left to confirm,
         # the requester still gets to the status page.
         with contextlib.suppress(TransitionNotAllowed):
-            request.confirm_email()
+            request._confirm_email()
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
     return token
@@ -120,7 +120,7 @@ def post_requester_message(request: PrivacyRequest, body: str) -> Message:
                 gettext("This request is closed: it takes no more messages.")
             )
         if request.status == Status.WAITING:
-            request.end_wait()
+            request._end_wait()
         message = Message.objects.create(
             request=request, author=Message.Author.REQUESTER, body=body
         )
@@ -158,7 +158,7 @@ def post_team_message(
 def ask_requester(request: PrivacyRequest, reason: str, question: str, staff_user: Any) -> Wait:
     """Ask for identity information, a fee or a clarification: the question is a message."""
     with transaction.atomic():
-        wait = request.ask_requester(reason, staff_user)
+        wait = request._ask(reason, staff_user)
         post_team_message(request, question, staff_user, template="asked")
     return wait
 
@@ -168,7 +168,7 @@ def extend(
 ) -> None:
     """Extend the time to answer; the requester is told the reason and the new date."""
     with transaction.atomic():
-        request.extend(reason, staff_user, extended_to)
+        request._extend(reason, staff_user, extended_to)
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.to_requester("extended", request, token)
 
@@ -185,7 +185,7 @@ def answer(
     The requester downloads the files from the status page, never from an e-mail.
     """
     with transaction.atomic():
-        request.answer(staff_user, open_tasks_reason)
+        request._answer(staff_user, open_tasks_reason)
         message = post_team_message(request, body, staff_user, template="answered")
         for upload in files:
             AnswerFile.objects.create(
@@ -201,7 +201,7 @@ def answer(
 
 def withdraw(request: PrivacyRequest) -> None:
     with transaction.atomic():
-        request.withdraw()
+        request._withdraw()
         emails.officer_withdrawn(request)
 
 
@@ -258,7 +258,7 @@ def refuse(
 ) -> Message:
     """Refuse with a reason, told to the requester with their right to complain and sue."""
     with transaction.atomic():
-        request.refuse(reason, staff_user, in_part=in_part)
+        request._refuse(reason, staff_user, in_part=in_part)
         with translation.override(request.language):
             body = "\n\n".join(
                 [

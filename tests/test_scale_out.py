@@ -508,7 +508,7 @@ def all_sweeps(cluster: Cluster) -> list[Sweep]:
 
 def confirm(requests: list[PrivacyRequest]) -> None:
     for privacy_request in requests:
-        privacy_request.confirm_email()  # makes the officer's "new request" reminder due
+        privacy_request._confirm_email()  # makes the officer's "new request" reminder due
 
 
 # --- Scenario 1: scale out, sweep on both workers, SIGKILL one ------------------------------

@@ -26,7 +26,7 @@ def signed_in(client, group: str):
 def test_privacy_staff_work_a_request_from_the_queue(client):
     staff = signed_in(client, "Privacy staff")
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     assert staff.get("/admin/requests_app/privacyrequest/").status_code == 200
     staff.post(f"/admin/requests_app/privacyrequest/{request.pk}/step/start/")
@@ -70,7 +70,7 @@ def test_privacy_officers_change_settings_and_manage_users(client):
 def test_both_groups_run_every_kind_of_admin_action(client, group, mailoutbox):
     member = signed_in(client, group)
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
     OutboxEmail.objects.update(state=OutboxEmail.State.FAILED, attempts=8)
 
     for action in ["assign_to_me", "start_requests"]:
@@ -86,7 +86,7 @@ def test_both_groups_run_every_kind_of_admin_action(client, group, mailoutbox):
         },
     )
     request.refresh_from_db()
-    request.refuse(RefusalReason.NO_DATA)
+    request._refuse(RefusalReason.NO_DATA)
     dispute, _created = dispute_services.escalate(request, "I know you hold my data.")
     member.post(
         "/admin/disputes_app/dispute/", {"action": "acknowledge", "_selected_action": [dispute.pk]}

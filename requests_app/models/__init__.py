@@ -22,9 +22,11 @@ from requests_app.models.request import PrivacyRequest
 from requests_app.models.states import (
     DUE_RULE_LABELS,
     FINAL_ANSWERS,
+    MOVES,
     OPEN_STATUSES,
     PENDING_ANSWER,
     ExtensionNotAllowed,
+    Move,
     RefusalReason,
     RequestType,
     Status,
@@ -37,6 +39,7 @@ from requests_app.models.waits import Wait, WaitReason
 __all__ = [
     "DUE_RULE_LABELS",
     "FINAL_ANSWERS",
+    "MOVES",
     "OPEN_STATUSES",
     "PENDING_ANSWER",
     "TELL_RECIPIENTS",
@@ -47,6 +50,7 @@ __all__ = [
     "ExtensionNotAllowed",
     "IdentityCheck",
     "Message",
+    "Move",
     "OutboxEmail",
     "PrivacyRequest",
     "ReferenceCounter",

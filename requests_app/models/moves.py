@@ -12,10 +12,8 @@ from django.utils.translation import gettext
 from requests_app import deadlines, localtime
 from requests_app.models.events import RequestEvent
 from requests_app.models.states import (
-    FINAL_ANSWERS,
-    OPEN_STATUSES,
-    PENDING_ANSWER,
     ExtensionNotAllowed,
+    Move,
     RefusalReason,
     Status,
     TasksStillOpen,
@@ -25,12 +23,18 @@ from requests_app.models.waits import Wait, WaitReason
 
 
 class RequestMoves:
-    """The transitions of `PrivacyRequest` (mixed into it), each in one transaction."""
+    """The transitions of `PrivacyRequest` (mixed into it), each in one transaction.
 
-    def confirm_email(self) -> None:
+    Each checks `MOVES` under the row's lock, changes the row and records its event. Where a
+    move is also a use case that tells someone (confirm, ask, end a wait, extend, answer,
+    refuse, withdraw), the use case in requests_app.services is its one public entry: it
+    writes the message and queues the e-mail too, so these moves are underscored here.
+    """
+
+    def _confirm_email(self) -> None:
         """The requester showed they read the address."""
         with transaction.atomic():
-            self._check({Status.UNCONFIRMED})
+            self._check(Move.CONFIRM_EMAIL)
             self.status = Status.NEW
             self.email_confirmed_at = timezone.now()
             self.waits.filter(reason=WaitReason.EMAIL, ended_at__isnull=True).update(
@@ -41,7 +45,7 @@ class RequestMoves:
             self._save("email_confirmed_at", "next_reminder_at")
             self.record(RequestEvent.Kind.EMAIL_CONFIRMED, actor=RequestEvent.Actor.REQUESTER)
 
-    def ask_requester(self, reason: str, staff_user: Any = None) -> Wait:
+    def _ask(self, reason: str, staff_user: Any = None) -> Wait:
         """Wait for identity information, a fee or a clarification the officer asked for.
 
         Asked after the answer was due, the wait is recorded but moves no date: the answer
@@ -50,7 +54,7 @@ class RequestMoves:
         if reason == WaitReason.EMAIL:
             raise ValueError("The e-mail confirmation wait starts only on filing.")
         with transaction.atomic():
-            self._check({Status.NEW, Status.IN_PROGRESS})
+            self._check(Move.ASK)
             after_due = self.is_overdue
             wait = Wait.objects.create(
                 request=self, reason=reason, staff_user=staff_user, resumes_to=self.status
@@ -67,10 +71,10 @@ class RequestMoves:
             )
         return wait
 
-    def end_wait(self) -> Wait:
+    def _end_wait(self) -> Wait:
         """The requester answered what the officer asked: the clock goes on."""
         with transaction.atomic():
-            self._check({Status.WAITING})
+            self._check(Move.END_WAIT)
             wait = self.waits.select_for_update().get(ended_at__isnull=True)
             wait.ended_at = timezone.now()
             wait.save(update_fields=["ended_at"])
@@ -85,7 +89,7 @@ class RequestMoves:
             )
         return wait
 
-    def extend(self, reason: str, staff_user: Any = None, extended_to: date | None = None) -> None:
+    def _extend(self, reason: str, staff_user: Any = None, extended_to: date | None = None) -> None:
         """Extend once, with a reason, while it may still be announced (docs/DEADLINES.md)."""
         if not reason.strip():
             raise ExtensionNotAllowed(gettext("Give the reason for the extension."))
@@ -121,7 +125,7 @@ class RequestMoves:
     def start(self, staff_user: Any = None) -> None:
         """Work begins: one task per system or subprocessor that may hold the data."""
         with transaction.atomic():
-            self._check({Status.NEW})
+            self._check(Move.START)
             self.status = Status.IN_PROGRESS
             if self.assignee_id is None and staff_user is not None:
                 self.assignee = staff_user
@@ -136,7 +140,7 @@ class RequestMoves:
 
     def assign(self, assignee: Any, staff_user: Any = None) -> None:
         with transaction.atomic():
-            self._check(OPEN_STATUSES)
+            self._check(Move.ASSIGN)
             self.assignee = assignee
             self.save(update_fields=["assignee", "updated_at"])
             self.record(
@@ -146,13 +150,13 @@ class RequestMoves:
                 data={"to": assignee.get_username() if assignee else None},
             )
 
-    def answer(self, staff_user: Any = None, open_tasks_reason: str = "") -> None:
+    def _answer(self, staff_user: Any = None, open_tasks_reason: str = "") -> None:
         """The final answer was given: the officer's reminders stop.
 
         While a task for a system is open, only with the officer's reason why.
         """
         with transaction.atomic():
-            self._check(PENDING_ANSWER)
+            self._check(Move.ANSWER)
             open_tasks = list(
                 self.tasks.filter(done_at__isnull=True).values_list("system__name", flat=True)
             )
@@ -179,7 +183,7 @@ class RequestMoves:
     ) -> IdentityCheck:
         """Store the fact that identity was checked (how, result, by whom), never a document."""
         with transaction.atomic():
-            self._check(OPEN_STATUSES)
+            self._check(Move.IDENTITY)
             check = IdentityCheck.objects.create(
                 request=self, method=method, confirmed=confirmed, checked_by=staff_user, note=note
             )
@@ -191,12 +195,12 @@ class RequestMoves:
             )
         return check
 
-    def refuse(self, reason: str, staff_user: Any = None, *, in_part: bool = False) -> None:
+    def _refuse(self, reason: str, staff_user: Any = None, *, in_part: bool = False) -> None:
         """Refuse fully (status refused) or in part (the rest is answered), with a reason."""
         if reason not in RefusalReason.values:
             raise ValueError(f"Unknown refusal reason {reason!r}")
         with transaction.atomic():
-            self._check(PENDING_ANSWER)
+            self._check(Move.REFUSE)
             self.status = Status.ANSWERED if in_part else Status.REFUSED
             self._finish()
             self.refusal_reason, self.refused_in_part = reason, in_part
@@ -217,7 +221,7 @@ class RequestMoves:
 
     def close(self, staff_user: Any = None) -> None:
         with transaction.atomic():
-            self._check(FINAL_ANSWERS)
+            self._check(Move.CLOSE)
             self.status = Status.CLOSED
             self.closed_at = timezone.now()
             self._save("closed_at")
@@ -230,9 +234,9 @@ class RequestMoves:
         self.answered_at = timezone.now()
         self.next_reminder_at = None
 
-    def withdraw(self) -> None:
+    def _withdraw(self) -> None:
         with transaction.atomic():
-            self._check(OPEN_STATUSES)
+            self._check(Move.WITHDRAW)
             self.status = Status.WITHDRAWN
             self._close_waits()
             self.closed_at = timezone.now()
@@ -243,7 +247,7 @@ class RequestMoves:
     def lapse(self) -> None:
         """The address was never confirmed: nothing else of the request is processed."""
         with transaction.atomic():
-            self._check({Status.UNCONFIRMED})
+            self._check(Move.LAPSE)
             self.status = Status.LAPSED
             self._close_waits()
             self.closed_at = timezone.now()

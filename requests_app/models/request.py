@@ -19,8 +19,10 @@ from requests_app.models.moves import RequestMoves
 from requests_app.models.references import ReferenceCounter
 from requests_app.models.states import (
     DUE_RULE_LABELS,
+    MOVES,
     OPEN_STATUSES,
     PENDING_ANSWER,
+    Move,
     RefusalReason,
     RequestType,
     Status,
@@ -229,10 +231,14 @@ class PrivacyRequest(RequestMoves, models.Model):
         """
         self.refresh_from_db(from_queryset=PrivacyRequest.objects.select_for_update())
 
-    def _check(self, allowed_from: frozenset[str] | set[str]) -> None:
-        """Lock the row and check that its stored state allows the move."""
+    def may(self, move: Move) -> bool:
+        """Whether the state in memory allows `move`; the move itself checks the locked row."""
+        return self.status in MOVES[move]
+
+    def _check(self, move: Move) -> None:
+        """Lock the row and check that its stored state allows `move`."""
         self.lock()
-        if self.status not in allowed_from:
+        if not self.may(move):
             raise TransitionNotAllowed(
                 gettext(
                     "%(reference)s is now “%(status)s”: this step is no longer possible. "
@@ -255,7 +261,7 @@ class PrivacyRequest(RequestMoves, models.Model):
             return gettext("A complaint has 45 days and no extension.")
         if self.extended_at is not None:
             return gettext("This request was extended already: an extension is possible once.")
-        if self.status not in PENDING_ANSWER:
+        if not self.may(Move.EXTEND):
             return gettext("Only a confirmed request that awaits its answer can be extended.")
         if today > self.due_on:
             return gettext(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,41 @@ class Status(models.TextChoices):
 PENDING_ANSWER = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING})
 OPEN_STATUSES = PENDING_ANSWER | {Status.UNCONFIRMED}
 FINAL_ANSWERS = frozenset({Status.ANSWERED, Status.REFUSED})
+
+
+class Move(StrEnum):
+    """The moves of a request; the officer's steps in the admin are named by them."""
+
+    CONFIRM_EMAIL = "confirm_email"
+    ASSIGN = "assign"
+    START = "start"
+    ASK = "ask"
+    END_WAIT = "end_wait"
+    IDENTITY = "identity"
+    EXTEND = "extend"
+    ANSWER = "answer"
+    REFUSE = "refuse"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    LAPSE = "lapse"
+
+
+# The one table of allowed moves: the states each may start from. The moves check it under
+# the row's lock, and the admin offers a step only where it allows it.
+MOVES: dict[Move, frozenset[str]] = {
+    Move.CONFIRM_EMAIL: frozenset({Status.UNCONFIRMED}),
+    Move.ASSIGN: OPEN_STATUSES,
+    Move.START: frozenset({Status.NEW}),
+    Move.ASK: frozenset({Status.NEW, Status.IN_PROGRESS}),
+    Move.END_WAIT: frozenset({Status.WAITING}),
+    Move.IDENTITY: OPEN_STATUSES,
+    Move.EXTEND: PENDING_ANSWER,
+    Move.ANSWER: PENDING_ANSWER,
+    Move.REFUSE: PENDING_ANSWER,
+    Move.CLOSE: FINAL_ANSWERS,
+    Move.WITHDRAW: OPEN_STATUSES,
+    Move.LAPSE: frozenset({Status.UNCONFIRMED}),
+}
 
 
 class RefusalReason(models.TextChoices):

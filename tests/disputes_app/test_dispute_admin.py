@@ -27,8 +27,8 @@ BEFORE = {
 @pytest.fixture
 def dispute(db) -> Dispute:
     request = file_request()
-    request.confirm_email()
-    request.refuse(RefusalReason.NO_DATA)
+    request._confirm_email()
+    request._refuse(RefusalReason.NO_DATA)
     return services.escalate(request, "I know you hold my data.")[0]
 
 

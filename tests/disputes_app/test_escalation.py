@@ -23,7 +23,7 @@ FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
 def confirmed(**overrides) -> tuple[PrivacyRequest, str]:
     with time_machine.travel(FILED_AT, tick=False):
         request = file_request(**overrides)
-        request.confirm_email()
+        request._confirm_email()
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
     return request, token
 
@@ -80,7 +80,7 @@ def test_an_overdue_access_request_can_be_escalated_the_day_after_its_due_date(c
 def test_a_refused_request_can_be_escalated_at_once(client):
     request, token = confirmed()
     with on("2026-03-05"):
-        request.refuse(RefusalReason.NO_DATA)
+        request._refuse(RefusalReason.NO_DATA)
         escalate(client, token, "I know you hold my data.")
 
     assert Dispute.objects.get().reason == "I know you hold my data."

@@ -28,7 +28,7 @@ def inline_form(request, body: str) -> dict[str, str]:
 @pytest.mark.django_db
 def test_officer_message_reaches_the_requester_by_email_and_status_page(admin_client, client):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     response = admin_client.post(change_url(request), inline_form(request, "We are on it."))
 

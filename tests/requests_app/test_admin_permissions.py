@@ -35,7 +35,7 @@ STEP_DATA: dict[str, dict[str, Any]] = {
 
 def confirmed() -> PrivacyRequest:
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
     return request
 
 
@@ -87,7 +87,7 @@ def test_view_only_staff_cannot_queue_a_failed_email_again(view_only_client, mai
 def test_view_only_staff_are_refused_a_step_that_an_officer_takes(view_only_client, step):
     request = confirmed()
     if step == "close":
-        request.refuse(RefusalReason.NO_DATA)
+        request._refuse(RefusalReason.NO_DATA)
     officer = member_of("Privacy officers")
     data = {**STEP_DATA[step]}
     if step == "assign":

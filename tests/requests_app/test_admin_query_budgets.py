@@ -15,7 +15,7 @@ def busy_queue(db):
     for n in range(30):
         request = file_request(details=f"request {n}", request_type=["access", "deletion"][n % 2])
         if n % 3:
-            request.confirm_email()
+            request._confirm_email()
             request.start(staff[n % 3])
         requests.append(request)
     return requests

@@ -30,7 +30,7 @@ def step_url(request, step: str) -> str:
 def received(days_ago: int, **overrides) -> PrivacyRequest:
     with time_machine.travel(NOW - timedelta(days=days_ago), tick=False):
         request = file_request(details=f"received {days_ago} days ago", **overrides)
-        request.confirm_email()
+        request._confirm_email()
     return request
 
 
@@ -46,7 +46,7 @@ def test_the_queue_shows_open_requests_most_urgent_first(admin_client, at_now):
     soon = received(28)
     fresh = received(1)
     closed = received(35)
-    closed.withdraw()
+    closed._withdraw()
 
     page = admin_client.get(LIST).content.decode()
 
@@ -67,7 +67,7 @@ def test_the_queue_shows_open_requests_most_urgent_first(admin_client, at_now):
 )
 def test_the_open_or_closed_filter_offers_each_choice_once(admin_client, query, selected, shown):
     requests = {"open": file_request(details="open"), "closed": file_request(details="closed")}
-    requests["closed"].withdraw()
+    requests["closed"]._withdraw()
 
     response = admin_client.get(f"{LIST}{query}")
 
@@ -121,7 +121,7 @@ def test_every_staff_view_of_a_request_page_is_recorded(admin_client, admin_user
 @pytest.mark.django_db
 def test_the_page_offers_only_the_steps_its_state_allows(admin_client):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     page = admin_client.get(page_url(request)).content.decode()
 
@@ -133,7 +133,7 @@ def test_the_page_offers_only_the_steps_its_state_allows(admin_client):
 @pytest.mark.django_db
 def test_officer_starts_asks_checks_identity_and_answers_through_the_steps(admin_client):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     admin_client.post(step_url(request, "start"))
     admin_client.post(
@@ -143,7 +143,7 @@ def test_officer_starts_asks_checks_identity_and_answers_through_the_steps(admin
     assert request.status == Status.WAITING
     assert OutboxEmail.objects.filter(kind="asked").count() == 1
 
-    request.end_wait()
+    request._end_wait()
     admin_client.post(
         step_url(request, "identity"), {"method": "account", "confirmed": "on", "note": "4711"}
     )
@@ -166,7 +166,7 @@ def test_officer_starts_asks_checks_identity_and_answers_through_the_steps(admin
 @pytest.mark.django_db
 def test_a_refused_extension_shows_why_on_the_step_page(admin_client):
     request = file_request(request_type="complaint")
-    request.confirm_email()
+    request._confirm_email()
 
     response = admin_client.post(step_url(request, "extend"), {"reason": "Busy."})
 
@@ -176,7 +176,7 @@ def test_a_refused_extension_shows_why_on_the_step_page(admin_client):
 @pytest.mark.django_db
 def test_refusing_names_the_reason_and_the_requesters_rights(admin_client):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     admin_client.post(
         step_url(request, "refuse"),
@@ -272,7 +272,7 @@ def test_the_admin_index_is_the_officers_dashboard(admin_client, at_now):
     received(40)
     received(3)
     waiting = received(2)
-    waiting.ask_requester("identity")
+    waiting._ask("identity")
     file_request(details="unconfirmed")
 
     page = admin_client.get("/admin/").content.decode()

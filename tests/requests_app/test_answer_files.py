@@ -18,7 +18,7 @@ from tests.helpers import file_request, link_in
 @pytest.fixture
 def answered(admin_client):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
     response = admin_client.post(
         f"/admin/requests_app/privacyrequest/{request.pk}/step/answer/",
         {
@@ -104,7 +104,7 @@ def test_a_download_link_opens_only_its_own_file_of_its_own_request(client, answ
 
     assert client.get(f"{second_path}?s={signature_of_first}").status_code == 410
     other = file_request(email="other@example.org", details="someone else")
-    other.confirm_email()
+    other._confirm_email()
     other_token = AccessLink.issue(other, AccessLink.Purpose.STATUS)
     assert client.get(first.replace(token, other_token)).status_code == 404
 

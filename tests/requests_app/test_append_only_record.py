@@ -28,8 +28,8 @@ def refused(statement) -> str:
 @pytest.fixture
 def request_with_events(db) -> PrivacyRequest:
     request = file_request()
-    request.confirm_email()
-    request.extend("The requester's husband, Max Mustermann, asked the same.")
+    request._confirm_email()
+    request._extend("The requester's husband, Max Mustermann, asked the same.")
     return request
 
 
@@ -76,7 +76,7 @@ def test_raw_sql_cannot_change_or_delete_an_event(request_with_events):
 @on_postgresql
 @pytest.mark.django_db
 def test_dispute_events_are_append_only_in_the_database_too(request_with_events):
-    request_with_events.refuse(RefusalReason.NO_DATA)
+    request_with_events._refuse(RefusalReason.NO_DATA)
     dispute, _created = escalate(request_with_events, "Refused.")
     events = DisputeEvent.objects.filter(dispute=dispute)
 
@@ -88,7 +88,7 @@ def test_dispute_events_are_append_only_in_the_database_too(request_with_events)
 @pytest.mark.django_db
 def test_the_purge_takes_free_text_out_of_the_events_and_records_it(request_with_events):
     request_with_events.start()
-    request_with_events.answer(open_tasks_reason="Erika phoned: she needs it by Friday.")
+    request_with_events._answer(open_tasks_reason="Erika phoned: she needs it by Friday.")
     request_with_events.close()
 
     retention.purge(request_with_events)

@@ -32,7 +32,7 @@ def officer(db):
 def started(officer, **overrides):
     with time_machine.travel(FILED_AT, tick=False):
         request = file_request(**overrides)
-        request.confirm_email()
+        request._confirm_email()
         request.start(officer)
     return request
 
@@ -62,9 +62,9 @@ def test_a_request_cannot_be_answered_while_a_task_is_open_unless_the_officer_sa
     request = started(officer)
 
     with pytest.raises(TasksStillOpen, match="Google"):
-        request.answer(officer)
+        request._answer(officer)
 
-    request.answer(officer, open_tasks_reason="The other systems hold nothing of this person.")
+    request._answer(officer, open_tasks_reason="The other systems hold nothing of this person.")
     event = request.events.get(kind=RequestEvent.Kind.ANSWERED)
     assert "Google" in event.data["open_tasks"]
 
@@ -125,7 +125,7 @@ def test_a_full_refusal_names_its_reason(officer):
     request = started(officer)
 
     with time_machine.travel(FILED_AT + timedelta(days=10), tick=False):
-        request.refuse(RefusalReason.NO_DATA, officer)
+        request._refuse(RefusalReason.NO_DATA, officer)
 
     assert (request.status, request.refusal_reason) == (Status.REFUSED, "no_data")
     event = request.events.get(kind=RequestEvent.Kind.REFUSED)
@@ -136,10 +136,10 @@ def test_a_full_refusal_names_its_reason(officer):
 def test_a_refusal_after_the_first_month_is_recorded_as_late_even_when_extended(officer):
     request = started(officer)
     with time_machine.travel(FILED_AT + timedelta(days=5), tick=False):
-        request.extend("Complex.", officer)
+        request._extend("Complex.", officer)
 
     with time_machine.travel(FILED_AT + timedelta(days=40), tick=False):
-        request.refuse(RefusalReason.DISPROPORTIONATE, officer, in_part=True)
+        request._refuse(RefusalReason.DISPROPORTIONATE, officer, in_part=True)
 
     assert request.status == Status.ANSWERED
     assert request.refused_in_part
@@ -159,7 +159,7 @@ def test_a_uk_refusal_runs_from_the_month_begun_again_by_identity_information(of
     request.refresh_from_db()
     assert request.refusal_deadline().isoformat() == "2026-04-13"
     with time_machine.travel(FILED_AT + timedelta(days=40), tick=False):
-        request.refuse(RefusalReason.NO_DATA, officer)
+        request._refuse(RefusalReason.NO_DATA, officer)
 
     assert request.events.get(kind=RequestEvent.Kind.REFUSED).data["late"] is False
 
@@ -167,7 +167,7 @@ def test_a_uk_refusal_runs_from_the_month_begun_again_by_identity_information(of
 @pytest.mark.django_db
 def test_an_unknown_refusal_reason_is_refused(officer):
     with pytest.raises(ValueError):
-        started(officer).refuse("because", officer)
+        started(officer)._refuse("because", officer)
 
 
 @pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_only_an_answered_or_refused_request_can_be_closed(officer):
     with pytest.raises(TransitionNotAllowed):
         request.close(officer)
 
-    request.refuse(RefusalReason.NOT_COVERED, officer)
+    request._refuse(RefusalReason.NOT_COVERED, officer)
     request.close(officer)
 
     assert request.status == Status.CLOSED

@@ -157,7 +157,7 @@ def test_beat_and_worker_send_the_officer_a_reminder_of_a_new_request(
     _env, mail_dir, _output = worker_with_beat
     monkeypatch.setattr("requests_app.outbox.enqueue", lambda email_id: None)
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     def officer_mail() -> str:
         sent = sent_mail(mail_dir)

@@ -29,7 +29,7 @@ def officer(db):
 def confirmed(**overrides) -> PrivacyRequest:
     with time_machine.travel(FILED_AT, tick=False):
         request = file_request(**overrides)
-        request.confirm_email()
+        request._confirm_email()
     return request
 
 
@@ -42,7 +42,7 @@ def test_the_email_confirmation_is_a_wait_that_never_moves_the_due_date():
     with time_machine.travel(FILED_AT, tick=False):
         request = file_request()
     with at(5):
-        request.confirm_email()
+        request._confirm_email()
 
     wait = request.waits.get()
     assert wait.reason == WaitReason.EMAIL
@@ -219,6 +219,6 @@ def test_an_unconfirmed_request_cannot_be_answered_or_extended(officer):
     request = file_request()
 
     with pytest.raises(TransitionNotAllowed):
-        request.answer(officer)
+        request._answer(officer)
     with pytest.raises((TransitionNotAllowed, ExtensionNotAllowed)):
-        request.extend("Reason.", officer)
+        request._extend("Reason.", officer)

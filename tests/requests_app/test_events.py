@@ -25,19 +25,19 @@ def test_an_event_cannot_be_deleted():
 @pytest.mark.django_db
 def test_a_confirmed_request_cannot_be_confirmed_again():
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     with pytest.raises(TransitionNotAllowed):
-        request.confirm_email()
+        request._confirm_email()
     assert request.events.filter(kind=RequestEvent.Kind.EMAIL_CONFIRMED).count() == 1
 
 
 @pytest.mark.django_db
 def test_a_withdrawn_request_cannot_be_withdrawn_or_confirmed():
     request = file_request()
-    request.withdraw()
+    request._withdraw()
 
-    for move in (request.withdraw, request.confirm_email):
+    for move in (request._withdraw, request._confirm_email):
         with pytest.raises(TransitionNotAllowed):
             move()
     request.refresh_from_db()
@@ -48,7 +48,7 @@ def test_a_withdrawn_request_cannot_be_withdrawn_or_confirmed():
 def test_a_transition_checks_the_state_in_the_database_not_in_memory():
     request = file_request()
     stale = type(request).objects.get(pk=request.pk)
-    request.withdraw()
+    request._withdraw()
 
     with pytest.raises(TransitionNotAllowed):
-        stale.confirm_email()
+        stale._confirm_email()

@@ -264,7 +264,7 @@ def test_an_officer_message_of_nothing_visible_or_with_control_characters_is_ref
     admin_client, body, message
 ):
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     response = admin_client.post(
         f"/admin/requests_app/privacyrequest/{request.pk}/change/", inline_form(request, body)

@@ -33,7 +33,7 @@ def officer_notices() -> int:
 
 def confirmed_request_token() -> str:
     request = file_request(details=f"request {secrets.token_hex(4)}")
-    request.confirm_email()
+    request._confirm_email()
     return AccessLink.issue(request, AccessLink.Purpose.STATUS)
 
 
@@ -118,7 +118,7 @@ def test_the_officer_hears_of_new_messages_again_after_the_quiet_minutes(
 @pytest.mark.django_db(transaction=True)
 def test_messages_posted_at_once_by_several_processes_tell_the_officer_once():
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
 
     run_at_once(
         [lambda n=n: services.post_requester_message(request, f"message {n}") for n in range(6)]

@@ -26,7 +26,7 @@ def at(moment: str):
 def confirmed_at(moment: str, **overrides) -> tuple[PrivacyRequest, str]:
     with at(moment):
         request = file_request(**overrides)
-        request.confirm_email()
+        request._confirm_email()
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
     request.refresh_from_db()
     return request, token
@@ -121,7 +121,7 @@ def test_in_auckland_a_refusal_after_midnight_there_is_late(auckland, admin_user
 def test_in_los_angeles_a_dispute_filed_in_the_evening_counts_from_that_day(los_angeles, client):
     request, token = confirmed_at("2026-03-02T20:00:00+00:00")
     with at("2026-03-20T12:00:00+00:00"):
-        request.refuse(RefusalReason.NO_DATA)
+        request._refuse(RefusalReason.NO_DATA)
 
     with at(LOS_ANGELES_EVENING):
         client.post(f"/requests/status/{token}/escalate/", {"reason": "Refused."})

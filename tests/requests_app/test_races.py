@@ -49,7 +49,7 @@ def officers(db):
 
 def confirmed(status: str = Status.NEW, officer=None) -> PrivacyRequest:
     request = file_request(details=f"race {PrivacyRequest.objects.count()}")
-    request.confirm_email()
+    request._confirm_email()
     if status == Status.IN_PROGRESS:
         request.start(officer)
     return request
@@ -94,7 +94,7 @@ def test_a_stale_page_cannot_put_a_started_request_back_to_new(officers):
     page = stale(request)
 
     request.start(anna)
-    page.extend("Many systems to search.", ben)
+    services.extend(page, "Many systems to search.", ben)
 
     request.refresh_from_db()
     assert request.status == Status.IN_PROGRESS
@@ -110,7 +110,7 @@ def test_starting_and_extending_at_once_both_hold(officers):
         first, second = stale(request), stale(request)
 
         results = race(
-            (first, second), lambda r: r.start(anna), lambda r: r.extend("Complex.", ben)
+            (first, second), lambda r: r.start(anna), lambda r: services.extend(r, "Complex.", ben)
         )
 
         assert not any(isinstance(result, Exception) for result in results)
@@ -128,8 +128,8 @@ def test_two_officers_extend_at_once_and_only_one_extension_is_made(officers):
 
         results = race(
             (first, second),
-            lambda r: r.extend("Anna's reason.", anna),
-            lambda r: r.extend("Ben's reason.", ben),
+            lambda r: services.extend(r, "Anna's reason.", anna),
+            lambda r: services.extend(r, "Ben's reason.", ben),
         )
 
         error = one_won(results)
@@ -164,8 +164,8 @@ def test_an_answer_and_a_refusal_at_once_leave_one_final_answer(officers):
         one_won(
             race(
                 (first, second),
-                lambda r: r.answer(anna, open_tasks_reason="Answered from the files."),
-                lambda r: r.refuse(RefusalReason.NO_DATA, ben),
+                lambda r: services.answer(r, "Here it is.", anna, "Answered from the files."),
+                lambda r: services.refuse(r, RefusalReason.NO_DATA, "Nothing found.", ben),
             )
         )
 
@@ -265,7 +265,7 @@ def test_two_decisions_on_a_dispute_at_once_record_one(officers):
     anna, ben = officers
     for _ in range(RUNS):
         request = confirmed(Status.IN_PROGRESS, anna)
-        request.refuse(RefusalReason.NO_DATA, anna)
+        request._refuse(RefusalReason.NO_DATA, anna)
         dispute, _created = escalate(request, "Refused without reason.")
         first, second = Dispute.objects.get(pk=dispute.pk), Dispute.objects.get(pk=dispute.pk)
 
@@ -287,7 +287,7 @@ def test_two_decisions_on_a_dispute_at_once_record_one(officers):
 def test_a_remedy_cannot_follow_an_outcome_changed_under_a_stale_page(officers):
     anna, _ben = officers
     request = confirmed(Status.IN_PROGRESS, anna)
-    request.refuse(RefusalReason.NO_DATA, anna)
+    request._refuse(RefusalReason.NO_DATA, anna)
     dispute, _created = escalate(request, "Refused without reason.")
     page = Dispute.objects.get(pk=dispute.pk)
     dispute.decide(Outcome.NOT_UPHELD, anna)

@@ -38,7 +38,7 @@ def file_and_confirm(**overrides) -> PrivacyRequest:
     with time_machine.travel(FILED_AT, tick=False):
         request = file_request(**overrides)
     with time_machine.travel(FILED_AT + timedelta(minutes=30), tick=False):
-        request.confirm_email()
+        request._confirm_email()
     return request
 
 

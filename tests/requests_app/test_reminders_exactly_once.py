@@ -27,7 +27,7 @@ def confirmed_requests(count: int) -> list[PrivacyRequest]:
     with time_machine.travel("2026-03-02T10:00:00+00:00", tick=False):
         requests = [file_request(details=f"request {n}") for n in range(count)]
         for request in requests:
-            request.confirm_email()
+            request._confirm_email()
     return requests
 
 

@@ -17,13 +17,13 @@ JAN = datetime.fromisoformat("2026-01-05T10:00:00+00:00")
 def confirmed_on(moment: datetime, **overrides) -> PrivacyRequest:
     with time_machine.travel(moment, tick=False):
         request = file_request(details=f"filed {moment}", **overrides)
-        request.confirm_email()
+        request._confirm_email()
     return request
 
 
 def answered_after(request: PrivacyRequest, days: int) -> None:
     with time_machine.travel(request.received_at + timedelta(days=days), tick=False):
-        request.answer()
+        request._answer()
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def year_of_requests(db):
     answered_after(middle, 20)
     refused = confirmed_on(JAN + timedelta(days=60), request_type="complaint")
     with time_machine.travel(refused.received_at + timedelta(days=5), tick=False):
-        refused.refuse(RefusalReason.NO_DATA)
+        refused._refuse(RefusalReason.NO_DATA)
     confirmed_on(JAN + timedelta(days=70))  # still open
 
 

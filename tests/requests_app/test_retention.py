@@ -16,10 +16,10 @@ from tests.helpers import file_request
 def closed_request(days_ago: int) -> PrivacyRequest:
     with time_machine.travel(timezone.now() - timedelta(days=days_ago + 5), tick=False):
         request = file_request(details=f"closed {days_ago} days ago")
-        request.confirm_email()
+        request._confirm_email()
         services.post_requester_message(request, "My phone is 0123 456")
     with time_machine.travel(timezone.now() - timedelta(days=days_ago), tick=False):
-        request.answer()
+        request._answer()
         request.close()
     return request
 

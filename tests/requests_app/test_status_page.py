@@ -188,9 +188,9 @@ def test_the_status_page_speaks_the_language_the_request_was_filed_in(client):
 def test_a_private_link_stops_working_a_set_time_after_the_request_closed(client, settings):
     settings.STATUS_LINK_DAYS_AFTER_CLOSE = 90
     request = file_request()
-    request.confirm_email()
+    request._confirm_email()
     token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
-    request.answer()
+    request._answer()
     request.close()
 
     with time_machine.travel(timezone.now() + timedelta(days=89)):
@@ -212,8 +212,8 @@ def test_a_private_link_stops_working_a_set_time_after_the_request_closed(client
 def test_the_lost_link_page_sends_no_link_that_would_not_open(client, settings):
     settings.STATUS_LINK_DAYS_AFTER_CLOSE = 90
     old = file_request(details="old")
-    old.confirm_email()
-    old.withdraw()
+    old._confirm_email()
+    old._withdraw()
     recent = file_request(details="recent")
 
     with time_machine.travel(timezone.now() + timedelta(days=91)):
