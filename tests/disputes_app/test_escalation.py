@@ -14,8 +14,7 @@ from disputes_app import reminders as dispute_reminders
 from disputes_app.models import Dispute, Outcome
 from requests_app import outbox, services
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RefusalReason
-from tests.helpers import file_request
-from tests.requests_app.test_concurrency import run_at_once
+from tests.helpers import file_request, run_at_once
 
 FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
 
