@@ -332,11 +332,13 @@ def test_a_dispute_event_is_append_only(client):
     with on("2026-04-03"):
         escalate(client, token)
     event = Dispute.objects.get().events.get()
+    event.status = Dispute.Status.CLOSED
 
     with pytest.raises(TypeError):
         event.save()
     with pytest.raises(TypeError):
         event.delete()
+    assert Dispute.objects.get().events.get().status == Dispute.Status.FILED
 
 
 @pytest.mark.django_db
