@@ -12,7 +12,7 @@ from django.conf import settings
 
 from disputes_app.models import Dispute, DisputeReminder
 from requests_app import emails, outbox, reminders
-from requests_app.reminders import Queued, Step, on_day
+from requests_app.reminders import Queued, Step, on_day, overdue_steps
 
 Kind = DisputeReminder.Kind
 BATCH = 500
@@ -22,18 +22,13 @@ def ladder(dispute: Dispute, now: datetime) -> list[Step]:
     if not dispute.awaits_organisation:
         return []
     due = dispute.answer_due_on
-    steps = [
-        on_day(due - timedelta(days=days), Kind.ANSWER_SOON, "answer")
-        for days in settings.REMINDER_DUE_BEFORE_DAYS
+    return [
+        *(
+            on_day(due - timedelta(days=days), Kind.ANSWER_SOON, "answer")
+            for days in settings.REMINDER_DUE_BEFORE_DAYS
+        ),
+        *overdue_steps(due + timedelta(days=1), now, Kind.ANSWER_LATE, "answer"),
     ]
-    every = timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS)
-    day = due + timedelta(days=1)
-    while True:
-        step = on_day(day, Kind.ANSWER_LATE, "answer")
-        steps.append(step)
-        if step.at > now:
-            return steps
-        day += every
 
 
 def plan(dispute: Dispute, now: datetime) -> tuple[list[Step], datetime | None]:

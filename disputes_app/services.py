@@ -151,26 +151,26 @@ def decide(dispute: Dispute, outcome: str, staff_user: Any = None) -> None:
     """The body decided; the requester hears of it and, if unresolved, of the next step."""
     with transaction.atomic():
         dispute.decide(outcome, staff_user)
-        token = AccessLink.issue(dispute.request, AccessLink.Purpose.STATUS)
-        queue_email(
-            "dispute_decided",
-            dispute.request.email,
-            {"body": dispute.body.name, "status_url": emails.status_url(token)},
-            request=dispute.request,
-        )
+        tell_requester(dispute, "dispute_decided")
 
 
 def remedy_done(dispute: Dispute, staff_user: Any = None) -> None:
     """The remedy the body decided was carried out; the requester hears of it."""
     with transaction.atomic():
         dispute.remedy_done(staff_user)
-        token = AccessLink.issue(dispute.request, AccessLink.Purpose.STATUS)
-        queue_email(
-            "dispute_remedy_done",
-            dispute.request.email,
-            {"body": dispute.body.name, "status_url": emails.status_url(token)},
-            request=dispute.request,
-        )
+        tell_requester(dispute, "dispute_remedy_done")
+
+
+def tell_requester(dispute: Dispute, template: str) -> None:
+    """Queue the requester's e-mail about a step of the dispute, with a fresh status link."""
+    request = dispute.request
+    token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+    queue_email(
+        template,
+        request.email,
+        {"body": dispute.body.name, "status_url": emails.status_url(token)},
+        request=request,
+    )
 
 
 def iso(value: Any) -> str | None:

@@ -106,7 +106,9 @@ def due_date_steps(request: PrivacyRequest, now: datetime) -> list[Step]:
             for d in settings.REMINDER_DUE_BEFORE_DAYS
         ),
         on_day(due, Kind.DUE_TODAY, "due"),
-        *overdue_steps(due, now),
+        *overdue_steps(
+            due + timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS), now, Kind.OVERDUE, "due"
+        ),
         on_day(due + timedelta(days=settings.REMINDER_LATE_NOTICE_AFTER_DAYS), Kind.LATE, "late"),
     ]
     if request.request_type != RequestType.COMPLAINT and request.extended_at is None:
@@ -116,12 +118,15 @@ def due_date_steps(request: PrivacyRequest, now: datetime) -> list[Step]:
     return steps
 
 
-def overdue_steps(due: date, now: datetime) -> Iterator[Step]:
-    """Every N days after the due day: the ones past, and the next one."""
+def overdue_steps(first: date, now: datetime, kind: str, family: str) -> Iterator[Step]:
+    """On `first` and every REMINDER_OVERDUE_EVERY_DAYS after: the ones past, and the next one.
+
+    The request and the dispute reminders both repeat this way while an answer is late.
+    """
     every = timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS)
-    day = due + every
+    day = first
     while True:
-        step = on_day(day, Kind.OVERDUE, "due")
+        step = on_day(day, kind, family)
         yield step
         if step.at > now:
             return

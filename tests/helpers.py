@@ -1,16 +1,28 @@
-"""Helpers the tests share: file a request as the intake does, read links from e-mails."""
+"""Helpers the tests share: file a request as the intake does, read links from e-mails,
+run jobs at the same moment, start a real Celery worker."""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
+from django.db import connection, connections
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from kombu import Connection
 
 from requests_app import outbox, services
 from requests_app.models import OutboxEmail, PrivacyRequest
@@ -74,3 +86,101 @@ def member_of(group: str) -> Client:
     user = get_user_model().objects.create_user(group.replace(" ", "-"), is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return past_second_factor(Client(), user)
+
+
+def run_at_once(jobs: list[Callable[[], object]]) -> list[object]:
+    """Start every job at the same moment, each on its own thread and database connection."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(index: int, job: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            results[index] = job()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for the processes a test starts."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def broker_connection(env: dict[str, str]) -> Connection:
+    if env["REDIS_URL"]:
+        return Connection(env["REDIS_URL"])
+    folder = env["EMBEDDED_BROKER_DIR"]
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Connection(
+        "filesystem://",
+        transport_options={
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "control_folder": f"{folder}/control",
+        },
+    )
+
+
+@contextmanager
+def celery_worker(
+    broker: dict[str, str], tmp_path: Path, *, beat: bool, email_url: str = ""
+) -> Iterator[tuple[dict[str, str], Path, list[str]]]:
+    """A worker process (with beat if asked) on `broker`, the test database and file mail.
+
+    Yields its environment, the mail folder and a list that holds the worker's output once
+    it has stopped.
+    """
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        **broker,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": email_url or f"filemail:///{mail_dir}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "REMINDER_SWEEP_SECONDS": "1",
+        "OUTBOX_SWEEP_SECONDS": "1",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
+    command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
+    if beat:
+        command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
+    process = subprocess.Popen(
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        yield env, mail_dir, output
+    finally:
+        process.terminate()
+        try:
+            text, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            text, _ = process.communicate()
+        output.append(text)
+        print(text)
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 45) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -22,8 +22,13 @@ from privacyportal.celery import app as celery_app
 from privacyportal.logs import HookHandler
 from requests_app import outbox
 from requests_app.models import OutboxEmail
-from tests.helpers import ERROR_RECORDS, file_request
-from tests.requests_app.test_celery_worker import broker_connection, celery_worker, wait_until
+from tests.helpers import (
+    ERROR_RECORDS,
+    broker_connection,
+    celery_worker,
+    file_request,
+    wait_until,
+)
 
 # A token as the portal makes them (secrets.token_urlsafe(32)), for records built by hand.
 TOKEN = "Qm9Xk2V7pL0sRt4uYw8zA1bC3dE5fG6hJ-_nKoP9rSq"

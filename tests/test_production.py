@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.requests_app.test_celery_worker import database_url
+from tests.helpers import database_url
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -58,7 +58,7 @@ from privacyportal.celery import app as celery_app
 from requests_app import outbox, tasks
 from requests_app.models import OutboxEmail, PrivacyRequest, Reminder
 from requests_app.views import FILED_SALT
-from tests.requests_app.test_celery_worker import database_url
+from tests.helpers import database_url
 
 pytestmark = pytest.mark.slow
 

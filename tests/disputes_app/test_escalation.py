@@ -14,8 +14,7 @@ from disputes_app import reminders as dispute_reminders
 from disputes_app.models import Dispute, Outcome
 from requests_app import outbox, services
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RefusalReason
-from tests.helpers import file_request
-from tests.requests_app.test_concurrency import run_at_once
+from tests.helpers import file_request, link_in, run_at_once
 
 FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
 
@@ -264,6 +263,25 @@ def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
 
 
 @pytest.mark.django_db
+def test_the_requester_hears_of_the_decision_and_the_remedy_with_a_status_link(client):
+    request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+    dispute = Dispute.objects.get()
+    from disputes_app import services as dispute_services
+
+    dispute_services.decide(dispute, Outcome.UPHELD)
+    dispute_services.remedy_done(dispute)
+
+    for kind in ("dispute_decided", "dispute_remedy_done"):
+        email = OutboxEmail.objects.get(kind=kind)
+        assert (email.to, email.request) == (request.email, request)
+        assert dispute.body.name in outbox.render(email).text
+        page = client.get(f"/requests/status/{link_in(email, 'status')}/")
+        assert request.reference in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_an_unresolved_dispute_names_the_authority_and_arbitration(client):
     _request, token = confirmed(country="FR")
     with on("2026-04-03"):
@@ -333,11 +351,13 @@ def test_a_dispute_event_is_append_only(client):
     with on("2026-04-03"):
         escalate(client, token)
     event = Dispute.objects.get().events.get()
+    event.status = Dispute.Status.CLOSED
 
     with pytest.raises(TypeError):
         event.save()
     with pytest.raises(TypeError):
         event.delete()
+    assert Dispute.objects.get().events.get().status == Dispute.Status.FILED
 
 
 @pytest.mark.django_db

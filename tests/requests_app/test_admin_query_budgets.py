@@ -27,7 +27,9 @@ def test_the_request_list_takes_at_most_10_queries(
 ):
     admin_client.get(LIST)  # warm the session and the content types
     with django_assert_max_num_queries(10):
-        assert admin_client.get(f"{LIST}?open=all").status_code == 200
+        response = admin_client.get(f"{LIST}?open=all")
+
+    assert len(response.context["cl"].result_list) == len(busy_queue)
 
 
 @pytest.mark.django_db
@@ -36,9 +38,12 @@ def test_search_by_reference_or_email_takes_at_most_10_queries(
 ):
     admin_client.get(LIST)
     with django_assert_max_num_queries(10):
-        admin_client.get(f"{LIST}?open=all&q={busy_queue[5].reference}")
+        by_reference = admin_client.get(f"{LIST}?open=all&q={busy_queue[5].reference}")
     with django_assert_max_num_queries(10):
-        admin_client.get(f"{LIST}?open=all&q=erika@example.de")
+        by_email = admin_client.get(f"{LIST}?open=all&q=erika@example.de")
+
+    assert list(by_reference.context["cl"].result_list) == [busy_queue[5]]
+    assert len(by_email.context["cl"].result_list) == len(busy_queue)
 
 
 @pytest.mark.django_db
@@ -48,7 +53,10 @@ def test_a_request_page_takes_at_most_30_queries(
     request = busy_queue[4]
     admin_client.get(f"{LIST}{busy_queue[1].pk}/change/")
     with django_assert_max_num_queries(30):
-        assert admin_client.get(f"{LIST}{request.pk}/change/").status_code == 200
+        response = admin_client.get(f"{LIST}{request.pk}/change/")
+
+    assert response.context["original"] == request
+    assert request.reference in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -57,4 +65,7 @@ def test_the_dashboard_takes_at_most_12_queries(
 ):
     admin_client.get("/admin/")
     with django_assert_max_num_queries(12):
-        assert admin_client.get("/admin/").status_code == 200
+        response = admin_client.get("/admin/")
+
+    counts = {tile.label: tile.count for tile in response.context["tiles"]}
+    assert counts["Awaiting e-mail confirmation"] == 10

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from requests_app import dashboard
 from requests_app.models import (
     OutboxEmail,
     PrivacyRequest,
@@ -302,8 +303,24 @@ def test_the_admin_index_is_the_officers_dashboard(admin_client, at_now):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_counts_take_one_query_each(admin_client, django_assert_max_num_queries):
-    from requests_app import dashboard
+def test_the_dashboard_counts_take_one_query_each(at_now, django_assert_max_num_queries):
+    for days_ago in (40, 38, 35):
+        received(days_ago)
+    received(28)
+    for n in range(2):
+        received(2, email=f"waiting{n}@example.de").ask_requester("identity")
+    received(0)
+    for n in range(4):
+        file_request(details=f"unconfirmed {n}")
+    received(45).withdraw()
 
     with django_assert_max_num_queries(5):
-        dashboard.tiles()
+        tiles = dashboard.tiles()
+
+    assert {tile.label: tile.count for tile in tiles} == {
+        "Overdue": 3,
+        "Due within 7 days": 1,
+        "Waiting for the requester": 2,
+        "Awaiting e-mail confirmation": 4,
+        "New today": 5,
+    }

@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from kombu import Connection
 
 from privacyportal.celery import app as celery_app
 from requests_app import outbox
 from requests_app.models import OutboxEmail, Reminder
-from tests.helpers import file_request
+from tests.helpers import broker_connection, celery_worker, file_request, wait_until
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 TEST_REDIS_DB = 13
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(params=["redis", "filesystem"])
@@ -43,64 +29,6 @@ def broker(request, tmp_path) -> dict[str, str]:
             conn.default_channel.client.flushdb()
         return {"REDIS_URL": url}
     return {"REDIS_URL": "", "EMBEDDED_BROKER_DIR": str(tmp_path / "broker")}
-
-
-def broker_connection(env: dict[str, str]) -> Connection:
-    if env["REDIS_URL"]:
-        return Connection(env["REDIS_URL"])
-    folder = env["EMBEDDED_BROKER_DIR"]
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    return Connection(
-        "filesystem://",
-        transport_options={
-            "data_folder_in": folder,
-            "data_folder_out": folder,
-            "control_folder": f"{folder}/control",
-        },
-    )
-
-
-@contextmanager
-def celery_worker(broker: dict[str, str], tmp_path: Path, *, beat: bool, email_url: str = ""):
-    """A worker process (with beat if asked) on `broker`, the test database and file mail.
-
-    Yields its environment, the mail folder and a list that holds the worker's output once
-    it has stopped.
-    """
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        **broker,
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": email_url or f"filemail:///{mail_dir}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "REMINDER_SWEEP_SECONDS": "1",
-        "OUTBOX_SWEEP_SECONDS": "1",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
-    command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
-    if beat:
-        command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-    process = subprocess.Popen(
-        command,
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output: list[str] = []
-    try:
-        yield env, mail_dir, output
-    finally:
-        process.terminate()
-        try:
-            text, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            text, _ = process.communicate()
-        output.append(text)
-        print(text)
 
 
 @pytest.fixture
@@ -117,15 +45,6 @@ def worker_with_beat(broker, tmp_path):
 
 def sent_mail(mail_dir: Path) -> str:
     return "".join(path.read_text() for path in mail_dir.iterdir()) if mail_dir.exists() else ""
-
-
-def wait_until(condition, seconds: float = 45) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.slow

@@ -185,11 +185,19 @@ def test_a_refused_extension_says_why_and_changes_nothing(
 @pytest.mark.django_db
 def test_a_request_is_extended_only_once(officer):
     request = confirmed()
+    stale = PrivacyRequest.objects.get(pk=request.pk)  # a page loaded before the extension
     with at(5):
         services.extend(request, "Complex.", officer)
+    extended_to = PrivacyRequest.objects.get(pk=request.pk).due_on
 
-    with at(6), pytest.raises(ExtensionNotAllowed, match="extended already"):
-        services.extend(request, "Again.", officer)
+    for copy in (stale, PrivacyRequest.objects.get(pk=request.pk)):
+        with at(6), pytest.raises(ExtensionNotAllowed, match="extended already"):
+            services.extend(copy, "Again.", officer)
+
+    request.refresh_from_db()
+    assert (request.extension_reason, request.due_on) == ("Complex.", extended_to)
+    assert request.events.filter(kind=RequestEvent.Kind.EXTENDED).count() == 1
+    assert OutboxEmail.objects.filter(kind="extended").count() == 1
 
 
 @pytest.mark.django_db

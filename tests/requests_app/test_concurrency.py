@@ -1,33 +1,11 @@
 """Many web processes file at once: references stay unique, a double post stays one request."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connections
 
 from requests_app.models import OutboxEmail, PrivacyRequest
-from tests.helpers import file_request
-
-
-def run_at_once(jobs: list[Callable[[], object]]) -> list[object]:
-    """Start every job at the same moment, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            results[index] = job()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.helpers import file_request, run_at_once
 
 
 @pytest.mark.django_db(transaction=True)

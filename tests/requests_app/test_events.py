@@ -7,10 +7,14 @@ from tests.helpers import file_request
 @pytest.mark.django_db
 def test_an_event_cannot_be_changed():
     event = file_request().events.get()
+    recorded = (event.kind, event.data)
     event.kind = RequestEvent.Kind.WITHDRAWN
+    event.data = {}
 
     with pytest.raises(TypeError):
         event.save()
+    stored = RequestEvent.objects.get(pk=event.pk)
+    assert (stored.kind, stored.data) == recorded
 
 
 @pytest.mark.django_db
@@ -19,7 +23,8 @@ def test_an_event_cannot_be_deleted():
 
     with pytest.raises(TypeError):
         event.delete()
-    assert RequestEvent.objects.filter(pk=event.pk).exists()
+    stored = RequestEvent.objects.get(pk=event.pk)
+    assert (stored.kind, stored.data) == (event.kind, event.data)
 
 
 @pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from requests_app import services
 from requests_app.models import AccessLink, Message, OutboxEmail, RequestEvent
-from tests.helpers import file_request
-from tests.requests_app.test_concurrency import run_at_once
+from tests.helpers import file_request, run_at_once
 
 PROXY = "10.0.0.2"
 

@@ -26,8 +26,7 @@ from requests_app.models import (
     TransitionNotAllowed,
     WaitReason,
 )
-from tests.helpers import file_request
-from tests.requests_app.test_concurrency import run_at_once
+from tests.helpers import file_request, run_at_once
 
 RUNS = 12
 

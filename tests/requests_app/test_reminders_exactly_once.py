@@ -15,9 +15,7 @@ from django.db import connection
 
 from requests_app import outbox, reminders
 from requests_app.models import OutboxEmail, PrivacyRequest, Reminder
-from tests.helpers import file_request
-from tests.requests_app.test_celery_worker import database_url
-from tests.requests_app.test_concurrency import run_at_once
+from tests.helpers import database_url, file_request, run_at_once
 
 DUE_MOMENT = datetime.fromisoformat("2026-03-03T12:00:00+00:00")
 
