@@ -308,11 +308,11 @@ def test_the_dashboard_counts_take_one_query_each(at_now, django_assert_max_num_
         received(days_ago)
     received(28)
     for n in range(2):
-        received(2, email=f"waiting{n}@example.de").ask_requester("identity")
+        received(2, email=f"waiting{n}@example.de")._ask("identity")
     received(0)
     for n in range(4):
         file_request(details=f"unconfirmed {n}")
-    received(45).withdraw()
+    received(45)._withdraw()
 
     with django_assert_max_num_queries(5):
         tiles = dashboard.tiles()
