@@ -7,8 +7,11 @@ class DisputesAppConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes_app import reminders, views
-        from requests_app import panels, sweeps
+        from disputes_app import plugs, reminders, views
+        from requests_app import hooks
 
-        sweeps.register(reminders.sweep)
-        panels.register(views.status_panel)
+        hooks.register(hooks.sweeps, reminders.sweep)
+        hooks.register(hooks.status_panels, views.status_panel)
+        hooks.register(hooks.dashboard_sections, plugs.dashboard_section)
+        hooks.register(hooks.report_sections, plugs.report_section)
+        hooks.register(hooks.escalation, plugs.escalation_url)

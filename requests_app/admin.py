@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, localtime, outbox, report, services
+from requests_app import admin_forms, hooks, localtime, outbox, report, services
 from requests_app.models import (
     OPEN_STATUSES,
     PENDING_ANSWER,
@@ -547,6 +547,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": gettext("Figures for %(year)s") % {"year": year},
             "report": report.year_report(year, today()),
+            "report_sections": [section(year) for section in hooks.report_sections],
             "years": range(today().year, today().year - 6, -1),
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.urls import reverse
 
+from requests_app import hooks
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, Reminder
 from requests_app.outbox import build_email, queue_email
 
@@ -96,9 +97,8 @@ def requester_reminder(request: PrivacyRequest, kind: str, deadline: date) -> Ou
     else:
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         context = {"status_url": status_url(token)}
-        if kind == Reminder.Kind.LATE:
-            # The escalate page sits below the status page, where outside tools expect it.
-            context["escalate_url"] = f"{status_url(token)}escalate/"
+        if kind == Reminder.Kind.LATE and (escalate := hooks.escalation_url(token)):
+            context["escalate_url"] = absolute(escalate)
     return build_email(f"reminder_{kind}", request.email, context, request=request)
 
 

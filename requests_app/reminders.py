@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from requests_app import emails, outbox
+from requests_app import emails, hooks, outbox
 from requests_app.models import (
     PENDING_ANSWER,
     OutboxEmail,
@@ -148,6 +148,16 @@ def sweep(now: datetime | None = None, batch: int = SWEEP_BATCH) -> list[Queued]
     """Send every reminder whose time has come; returns one line per e-mail queued."""
     rows = PrivacyRequest.objects.select_related("assignee")
     return claim_due(rows, now or timezone.now(), send_due, batch)
+
+
+def sweep_all(now: datetime | None = None) -> list[Queued]:
+    """The requests' sweep and every sweep other apps registered (requests_app.hooks), as
+    beat and `manage.py send_reminders` run them."""
+    now = now or timezone.now()
+    lines = sweep(now)
+    for other in hooks.sweeps:
+        lines += other(now)
+    return lines
 
 
 def claim_due(

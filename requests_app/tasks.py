@@ -9,7 +9,7 @@ import time
 
 from celery import shared_task
 
-from requests_app import retention, sweeps
+from requests_app import reminders, retention
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
     started = time.monotonic()
-    queued = len(sweeps.run_all())
+    queued = len(reminders.sweep_all())
     # Celery's own line of a task shows no result: the sweep says what it did.
     logger.info(
         "reminder sweep: queued %d",

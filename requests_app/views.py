@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacyportal.celery import app as celery_app
-from requests_app import addresses, deadlines, panels, ratelimit, services
+from requests_app import addresses, deadlines, hooks, ratelimit, services
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import (
     AccessLink,
@@ -185,7 +185,7 @@ def render_status(
                 "privacy_request": privacy_request,
                 "token": token,
                 "files": files,
-                "panels": panels.render_all(request, privacy_request, token),
+                "panels": [panel(request, privacy_request, token) for panel in hooks.status_panels],
                 "events": privacy_request.events.all(),
                 "waits": privacy_request.waits.all(),
                 "messages": privacy_request.messages.all(),

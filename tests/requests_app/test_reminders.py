@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from requests_app import outbox, reminders, services, tasks
+from requests_app import hooks, outbox, reminders, services, tasks
 from requests_app.models import OutboxEmail, PrivacyRequest, Reminder, Status, WaitReason
 from tests.helpers import file_request, last_email, link_in
 
@@ -296,3 +296,17 @@ def test_officer_reminders_carry_no_personal_data():
         text = rendered.subject + rendered.text + rendered.html
         for personal in ["Zoë", "Unique", "erika@example.de", "secret matter"]:
             assert personal not in text
+
+
+@pytest.mark.django_db
+def test_without_an_escalation_app_the_late_notice_offers_no_escalate_link(monkeypatch):
+    monkeypatch.setattr(hooks, "escalation", [])
+    with time_machine.travel(FILED_AT, tick=False):
+        request = file_request()
+        request._confirm_email()
+    with time_machine.travel(datetime.fromisoformat("2026-04-03T12:00:00+00:00"), tick=False):
+        reminders.sweep()
+
+    text = outbox.render(OutboxEmail.objects.get(kind="reminder_late")).text
+    assert "escalate" not in text
+    assert "/requests/status/" in text

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from requests_app import sweeps
+from requests_app import reminders
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        for line in sweeps.run_all():
+        for line in reminders.sweep_all():
             self.stdout.write(str(line))

@@ -1,0 +1,46 @@
+"""What the disputes app adds to the requests' pages, through requests_app.hooks."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from disputes_app.models import Dispute, Outcome
+from requests_app import localtime
+
+
+def escalation_url(token: str) -> str:
+    """The escalate page of the request behind a status token."""
+    return reverse("disputes:escalate", args=[token])
+
+
+def dashboard_section(http_request: HttpRequest) -> SafeString:
+    """The open disputes on the officer's dashboard, for staff who may see disputes."""
+    if not http_request.user.has_perm("disputes_app.view_dispute"):
+        return mark_safe("")  # noqa: S308
+    open_disputes = Dispute.objects.exclude(status=Dispute.Status.CLOSED).filter(outcome="")
+    context = {
+        "open_count": open_disputes.count(),
+        "url": reverse("admin:disputes_app_dispute_changelist") + "?outcome__exact=",
+    }
+    return render("admin/disputes_app/dashboard.html", context)
+
+
+def report_section(year: int) -> SafeString:
+    """The year's disputes by outcome, in the yearly figures."""
+    counts = dict(
+        Dispute.objects.filter(**localtime.in_year("filed_at", year))
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+    )
+    rows = [(label, counts.get(value, 0)) for value, label in Outcome.choices]
+    context = {"rows": rows, "pending": counts.get("", 0)}
+    return render("admin/disputes_app/by_outcome.html", context)
+
+
+def render(template: str, context: dict) -> SafeString:
+    # The templates escape what they show; the section is inserted as it is rendered.
+    return mark_safe(render_to_string(template, context))  # noqa: S308

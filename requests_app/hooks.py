@@ -1,0 +1,46 @@
+"""Where other apps plug into requests: one registry, so that requests_app imports none of them.
+
+An app that builds on requests (one that escalates them to a recourse body, say) registers its
+pieces in its `AppConfig.ready()`:
+
+- `status_panels`: `panel(http_request, privacy_request, token) -> SafeString`, a section of
+  the requester's private status page;
+- `sweeps`: `sweep(now) -> list[Queued]`, a reminder sweep run with the requests' own, by beat
+  and by `manage.py send_reminders`;
+- `dashboard_sections`: `section(http_request) -> SafeString`, a section of the officer's
+  dashboard, shown to staff who may see it (the section decides);
+- `report_sections`: `section(year) -> SafeString`, a section of the yearly figures;
+- `escalation`: `url(token) -> str`, the page where a requester takes a late or unsatisfying
+  answer further; the late notice links to it when one is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+Panel = Callable[[Any, Any, str], SafeString]
+Sweep = Callable[[Any], list]
+DashboardSection = Callable[[Any], SafeString]
+ReportSection = Callable[[int], SafeString]
+EscalationUrl = Callable[[str], str]
+
+status_panels: list[Panel] = []
+sweeps: list[Sweep] = []
+dashboard_sections: list[DashboardSection] = []
+report_sections: list[ReportSection] = []
+escalation: list[EscalationUrl] = []
+
+
+def register(hooks: list, hook: Callable) -> Callable:
+    """Add `hook` to one of the lists above, once (ready() may run twice in tests)."""
+    if hook not in hooks:
+        hooks.append(hook)
+    return hook
+
+
+def escalation_url(token: str) -> str | None:
+    """Where the requester with this status token may escalate, if an app offers it."""
+    return escalation[0](token) if escalation else None
