@@ -58,7 +58,7 @@ def private_page(view: Callable) -> Callable:
         except StatusPageClosed as closed:
             context = {
                 "reason": "closed",
-                "privacy_request": closed.request,
+                "privacy_request": closed.privacy_request,
                 "status_link_days": settings.STATUS_LINK_DAYS_AFTER_CLOSE,
             }
             response = render(request, "requests/link_invalid.html", context, status=410)
@@ -124,9 +124,9 @@ def filed(request: HttpRequest) -> HttpResponse:
 class StatusPageClosed(Exception):
     """A private link to a request closed longer than STATUS_LINK_DAYS_AFTER_CLOSE ago."""
 
-    def __init__(self, request: PrivacyRequest) -> None:
-        super().__init__(request.reference)
-        self.request = request
+    def __init__(self, privacy_request: PrivacyRequest) -> None:
+        super().__init__(privacy_request.reference)
+        self.privacy_request = privacy_request
 
 
 def link_or_404(token: str, purpose: str) -> AccessLink:
