@@ -348,7 +348,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"context": {"()": "core.logs.ContextFilter"}},
     "formatters": {
-        "json": {"()": "core.logs.JsonFormatter"},
+        # time, level, logger, message, the request id and any `extra` fields, and the
+        # traceback as text in "exception".
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+            "timestamp": "time",
+        },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
