@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     name = "core"
     default = True
 
+    def ready(self) -> None:
+        from core import checks  # noqa: F401 (registers the checks)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the portal's site (INSTALLED_APPS names it in place of the admin)."""

@@ -319,10 +319,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-    if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = [
         # Joining the browsers' preload list binds every subdomain of the organisation's
         # domain for good: its owner decides that, not the portal.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+        # Both are on unless the operator turns them off, for a proxy that redirects to HTTPS
+        # or sends the HSTS header itself: `check --deploy` (and so `make serve`) takes
+        # their word.
+        *([] if SECURE_SSL_REDIRECT else ["security.W008"]),
+        *([] if SECURE_HSTS_SECONDS else ["security.W004"]),
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
