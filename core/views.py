@@ -15,9 +15,9 @@ from privacyportal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
-# The language switcher is on private pages too, whose posts carry `Origin: null`
-# (requests_app.views.private_page); a forged switch of someone's language cookie does no harm
-# worth a CSRF token.
+# The language switcher is on the private pages too, whose posts carry `Origin: null` under
+# their `Referrer-Policy: no-referrer`, which Django's CSRF check refuses; a forged switch of
+# someone's language cookie does no harm worth a CSRF token.
 set_language = csrf_exempt(i18n.set_language)
 
 
