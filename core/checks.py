@@ -1,6 +1,6 @@
 """System checks of the whole portal that `manage.py check --deploy` (and so `preflight`) runs.
 
-Django's own deploy checks already refuse a short SECRET_KEY (security.W009); this one says
+Django's own deploy checks already warn of a short SECRET_KEY (security.W009); this one says
 when the key is the portal's local default, which anyone can read in its source, whatever
 its length, and how to make a real one.
 """
