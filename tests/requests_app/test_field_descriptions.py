@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from requests_app import services
 from requests_app.models import AccessLink
-from tests.helpers import file_request
+from tests.helpers import file_request, last_email, link_in
 
 
 def widget(page: str, name: str) -> str:
@@ -80,9 +81,9 @@ def test_the_lost_link_and_message_forms_tie_their_field_to_its_error(client, st
 @pytest.mark.django_db
 def test_the_escalate_form_ties_its_fields_to_their_help_and_error(client):
     with time_machine.travel(datetime.fromisoformat("2026-03-02T10:00:00+00:00"), tick=False):
-        request = file_request(request_type="complaint")
-        request.confirm_email()
-        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+        file_request(request_type="complaint")
+        verify = link_in(last_email("confirm_address"), "verify")
+        token = services.confirm_email(AccessLink.find(verify, AccessLink.Purpose.VERIFY))
 
     with time_machine.travel(datetime.fromisoformat("2026-04-17T12:00:00+00:00"), tick=False):
         page = client.post(f"/requests/status/{token}/escalate/", {"reason": ""}).content.decode()
