@@ -26,6 +26,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def on_starting(server: object) -> None:
     """gunicorn's own error log quotes a request it could not hand to Django (a malformed
     request line, an error while sending): the portal's filter takes the tokens out of it."""
-    from privacyportal.logs import ContextFilter
+    from core.logs import ContextFilter
 
     logging.getLogger("gunicorn.error").addFilter(ContextFilter())

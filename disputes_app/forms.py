@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.forms import AccessibleFormMixin, MultiLineTextField
+from requests_app.forms import MultiLineTextField
 
 
-class EscalateForm(AccessibleFormMixin, forms.Form):
+class EscalateForm(forms.Form):
     reason = MultiLineTextField(
         label=_("Why do you take your complaint further?"),
         help_text=_("A few sentences are enough. They go into your case file."),

@@ -44,6 +44,6 @@ def hide_task_arguments(headers: dict, **kwargs: object) -> None:
     """Every message shows … for its arguments: a worker shows a task's arguments (in its
     log, events and `celery inspect`) from the message's argsrepr and kwargsrepr, and from
     the arguments themselves when those are empty."""
-    from privacyportal.logs import REDACTED
+    from core.logs import REDACTED
 
     headers["argsrepr"] = headers["kwargsrepr"] = REDACTED

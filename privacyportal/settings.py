@@ -25,7 +25,7 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
-    "privacyportal.apps.PortalAdminConfig",
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,12 +37,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "core",
     "requests_app",
     "disputes_app",
 ]
 
 MIDDLEWARE = [
-    "privacyportal.logs.RequestLogMiddleware",
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -55,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "privacyportal.errors.DatabaseUnavailableMiddleware",
+    "core.errors.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "requests_app.context_processors.organisation",
+                "core.context_processors.organisation",
             ],
         },
     },
@@ -135,7 +136,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Where the portal writes a date otherwise than Django does for a language (Italian).
-FORMAT_MODULE_PATH = ["privacyportal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -154,7 +155,7 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
-    "private": {"BACKEND": "requests_app.storage.PrivateStorage"},
+    "private": {"BACKEND": "core.storage.PrivateStorage"},
 }
 # How long a download link on the status page works.
 ANSWER_LINK_MINUTES = env.int("ANSWER_LINK_MINUTES", default=60)
@@ -169,7 +170,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 # smtp:// URLs send through Django's SMTP backend as the portal extends it: an internationalised
 # address (josé@example.com) goes out with SMTPUTF8 instead of being mangled.
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-    EMAIL_CONFIG["EMAIL_BACKEND"] = "privacyportal.mail.EmailBackend"
+    EMAIL_CONFIG["EMAIL_BACKEND"] = "core.mail.EmailBackend"
 vars().update(EMAIL_CONFIG)
 # Whether the forms take internationalised addresses: only a mail server that speaks SMTPUTF8
 # can deliver to them. The backends without a server (console, file, memory) take anything.
@@ -297,7 +298,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The same client address as the portal's own limits (TRUSTED_PROXY_COUNT).
-AXES_CLIENT_IP_CALLABLE = "requests_app.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Only staff have sessions (requesters follow token links): a sign-in lasts this many hours.
@@ -318,10 +319,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-    if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = [
         # Joining the browsers' preload list binds every subdomain of the organisation's
         # domain for good: its owner decides that, not the portal.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+        # Both are on unless the operator turns them off, for a proxy that redirects to HTTPS
+        # or sends the HSTS header itself: `check --deploy` (and so `make serve`) takes
+        # their word.
+        *([] if SECURE_SSL_REDIRECT else ["security.W008"]),
+        *([] if SECURE_HSTS_SECONDS else ["security.W004"]),
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -345,9 +352,16 @@ ERROR_HOOK = env.str("ERROR_HOOK", default="")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "privacyportal.logs.ContextFilter"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
     "formatters": {
-        "json": {"()": "privacyportal.logs.JsonFormatter"},
+        # time, level, logger, message, the request id and any `extra` fields, and the
+        # traceback as text in "exception".
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+            "timestamp": "time",
+        },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
@@ -356,11 +370,7 @@ LOGGING = {
             "formatter": LOG_FORMAT,
             "filters": ["context"],
         },
-        **(
-            {"hook": {"class": "privacyportal.logs.HookHandler", "level": "ERROR"}}
-            if ERROR_HOOK
-            else {}
-        ),
+        **({"hook": {"class": "core.logs.HookHandler", "level": "ERROR"}} if ERROR_HOOK else {}),
     },
     "root": {
         "handlers": ["console", *(["hook"] if ERROR_HOOK else [])],

@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
 from requests_app import views as request_views
 
 urlpatterns = [
     path("", request_views.home, name="home"),
     path("requests/status/<str:token>/escalate/", include("disputes_app.urls")),
     path("requests/", include("requests_app.urls")),
-    path("healthz", request_views.healthz, name="healthz"),
-    path("i18n/setlang/", request_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "privacyportal.errors.server_error"
+handler500 = "core.errors.server_error"

@@ -17,28 +17,6 @@ from requests_app.models import Message, RequestType
 from requests_app.validators import clean_text, validate_email_address
 
 
-class AccessibleFormMixin:
-    """Ties each error message to its field (aria-describedby) and marks invalid fields."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            widget.attrs["aria-invalid"] = "true"
-            described = [f"id_{name}_error"]
-            if self.fields[name].help_text:
-                described.append(f"id_{name}_help")
-            widget.attrs["aria-describedby"] = " ".join(described)
-
-
 class SingleLineTextField(forms.CharField):
     """Text a person reads, on one line: no control characters, and something visible
     (`validators.clean_text`); text that shows nothing gets the field's "required" message."""
@@ -127,7 +105,7 @@ class CountryField(forms.ChoiceField):
         return value in _country_codes()
 
 
-class IntakeForm(AccessibleFormMixin, forms.Form):
+class IntakeForm(forms.Form):
     """The intake fields, which other tools post by name; the service builds the request."""
 
     request_type = forms.ChoiceField(
@@ -197,7 +175,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
         return self.cleaned_data["email"].strip()
 
 
-class MessageForm(AccessibleFormMixin, forms.ModelForm):
+class MessageForm(forms.ModelForm):
     class Meta:
         model = Message
         fields = ["body"]
@@ -212,7 +190,7 @@ class MessageForm(AccessibleFormMixin, forms.ModelForm):
         }
 
 
-class LostLinkForm(AccessibleFormMixin, forms.Form):
+class LostLinkForm(forms.Form):
     email = EmailAddressField(
         label=_("Your e-mail address"),
         help_text=_("The address you gave when you filed your request."),

@@ -1,13 +1,12 @@
 """Fixed-window rate limits on public POSTs, counted in the cache (Redis when configured).
 
-Limits per client count by `client_address`, which django-axes uses too.
+Limits per client count by `core.clients.client_address`, as the staff lockout does.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import ipaddress
 import logging
 import time
 
@@ -15,6 +14,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -25,31 +26,6 @@ UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The address the request came from, as the outermost trusted proxy saw it.
-
-    Without trusted proxies (TRUSTED_PROXY_COUNT=0) that is REMOTE_ADDR, and X-Forwarded-For,
-    which anyone can send, is ignored. Behind N proxies each appends the address it got the
-    request from, so the entry N from the right is the one the outermost proxy saw; entries
-    left of it came from the client itself. A header too short for the chain (the request did
-    not pass every proxy) or an entry that is not an address gives REMOTE_ADDR.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if len(hops) >= proxies and (forwarded := ip_address(hops[-proxies])):
-            return forwarded
-    return ip_address(request.META.get("REMOTE_ADDR", ""))
-
-
-def ip_address(value: str) -> str | None:
-    """`value` as an IP address in its canonical spelling, or None if it is not one."""
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 def allow(scope: str, ident: str, limit: int, window: int) -> bool:

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import logging
-import os
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
-from django.views import defaults, i18n
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from privacyportal.celery import app as celery_app
+from core.clients import client_address
+from core.errors import too_many
 from requests_app import addresses, deadlines, hooks, ratelimit, services
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import (
@@ -33,8 +31,6 @@ from requests_app.models import (
     RequestType,
     TransitionNotAllowed,
 )
-
-logger = logging.getLogger(__name__)
 
 FILED_SALT = "requests_app.filed"
 FILE_SALT = "requests_app.answer_file"
@@ -69,15 +65,6 @@ def private_page(view: Callable) -> Callable:
     return csrf_exempt(never_cache(wrapped))
 
 
-# The language switcher is on private pages too, whose posts carry `Origin: null` (above);
-# a forged switch of someone's language cookie does no harm worth a CSRF token.
-set_language = csrf_exempt(i18n.set_language)
-
-
-def too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "429.html", status=429)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -96,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def new_request(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip_address = ratelimit.client_address(request)
+        ip_address = client_address(request)
         if not ratelimit.allow(
             "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
         ):
@@ -305,33 +292,3 @@ def lost_link(request: HttpRequest) -> HttpResponse:
         services.request_lost_links(email_key)
         return render(request, "requests/lost_link_sent.html")
     return render(request, "requests/lost_link.html", {"form": form})
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": database_ok(), "broker": broker_ok()}
-    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
-
-
-def database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
-    except Exception:
-        logger.warning("healthz: database unavailable", exc_info=True)
-        return False
-
-
-def broker_ok() -> bool:
-    if celery_app.conf.broker_url.startswith("filesystem://"):
-        folder = celery_app.conf.broker_transport_options["data_folder_in"]
-        return os.path.isdir(folder) and os.access(folder, os.W_OK)
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        logger.warning("healthz: broker unavailable", exc_info=True)
-        return False

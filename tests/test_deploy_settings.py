@@ -56,6 +56,19 @@ def test_check_deploy_complains_about_the_default_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_check_deploy_takes_the_operators_word_that_the_proxy_redirects_and_sends_hsts():
+    result = run_check(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="privacy.example.com",
+        REDIS_URL=UNREACHABLE_REDIS,
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 def in_a_fresh_process(code: str, **env: str) -> str:
     """What `code` prints, run after django.setup() in a new process with these variables."""
     base = {

@@ -18,8 +18,8 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from kombu import Connection
 
+from core.logs import HookHandler
 from privacyportal.celery import app as celery_app
-from privacyportal.logs import HookHandler
 from requests_app import outbox
 from requests_app.models import OutboxEmail
 from tests.helpers import (
@@ -90,11 +90,11 @@ def test_a_database_outage_on_a_status_page_logs_no_token(
 
     assert response.status_code == 503
     logged = {entry["logger"]: entry for entry in entries(console_log)}
-    assert logged["privacyportal.errors"]["message"].startswith("database unavailable")
+    assert logged["core.errors"]["message"].startswith("database unavailable")
     assert logged["django.request"]["message"] == "Service Unavailable: /requests/status/…/"
     assert logged["django.request"]["request"] == "GET /requests/status/…/"
     assert status_token not in console_log.getvalue()
-    assert {record.name for record in error_hook} >= {"privacyportal.errors", "django.request"}
+    assert {record.name for record in error_hook} >= {"core.errors", "django.request"}
     for record in error_hook:
         assert status_token not in readable(record)
 

@@ -68,7 +68,7 @@ def smtp_server(settings) -> Iterator[Transcript]:
     server.transcript = Transcript(extensions=list(SMTPUTF8_SERVER))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    settings.EMAIL_BACKEND = "privacyportal.mail.EmailBackend"
+    settings.EMAIL_BACKEND = "core.mail.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -158,9 +158,7 @@ def settings_with(monkeypatch, **environment: str) -> dict:
     "url", ["smtp://smtp.example.com:25", "smtp+tls://user:secret@smtp.example.com:587"]
 )
 def test_smtp_urls_send_through_the_portals_backend(monkeypatch, url):
-    assert settings_with(monkeypatch, EMAIL_URL=url)["EMAIL_BACKEND"] == (
-        "privacyportal.mail.EmailBackend"
-    )
+    assert settings_with(monkeypatch, EMAIL_URL=url)["EMAIL_BACKEND"] == "core.mail.EmailBackend"
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ import secrets
 import pytest
 from django.test import RequestFactory
 
+from core.clients import client_address
 from requests_app.models import PrivacyRequest
-from requests_app.ratelimit import client_address
 
 PROXY = "10.0.0.2"
 NEW_URL = "/requests/new/"

@@ -1,6 +1,6 @@
 import pytest
 
-from requests_app import views
+from core import views
 
 
 @pytest.mark.django_db

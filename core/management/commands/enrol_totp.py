@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from requests_app.totp import enrol
+from core.totp import enrol
 
 
 class Command(BaseCommand):

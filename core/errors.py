@@ -20,6 +20,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
+def too_many(request: HttpRequest) -> HttpResponse:
+    """The page of a rate limit that was reached."""
+    return render(request, "429.html", status=429)
+
+
 class DatabaseUnavailableMiddleware:
     """While the database cannot be reached, a page that says to try again: 503, not 500.
 

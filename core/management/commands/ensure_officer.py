@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from requests_app.totp import enrol
+from core.totp import enrol
 
 
 class Command(BaseCommand):

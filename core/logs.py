@@ -1,16 +1,17 @@
-"""Structured logs: one JSON line per event, a request id on each, no personal data or tokens."""
+"""Structured logs: a request id on each record, no personal data or tokens in any.
+
+The JSON lines themselves are python-json-logger's (LOGGING in settings).
+"""
 
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
 import re
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -122,28 +123,6 @@ class ContextFilter(logging.Filter):
         clean(record)
         record.request_id = request_id.get()
         return True
-
-
-class JsonFormatter(logging.Formatter):
-    """Time, level, logger, message, request id and any `extra` fields, as one JSON line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry |= {
-            key: value
-            for key, value in record.__dict__.items()
-            if key not in STANDARD_FIELDS and value is not None
-        }
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            entry["exception"] = record.exc_text
-        return json.dumps(entry, default=str)
 
 
 class HookHandler(logging.Handler):
