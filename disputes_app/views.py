@@ -15,7 +15,7 @@ from disputes_app.forms import EscalateForm
 from disputes_app.models import Dispute, RecourseBody
 from requests_app import localtime
 from requests_app.models import AccessLink, PrivacyRequest
-from requests_app.views import link_or_404, private_page
+from requests_app.private_pages import link_or_404, private_page
 
 CASE_FILE_SALT = "disputes_app.case_file"
 CASE_FILE_SECONDS = 3600
