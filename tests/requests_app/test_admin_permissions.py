@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app.admin import STEPS
+from requests_app.admin.steps import STEPS
 from requests_app.models import (
     IdentityCheck,
     OutboxEmail,

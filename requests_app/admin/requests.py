@@ -1,279 +1,46 @@
-"""The officer's back office in the Django admin: the queue, the request page, every step."""
+"""The officer's queue and a request's page: the list, the steps, the report, the export."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, hooks, localtime, outbox, report, services
+from requests_app import admin_forms, hooks, report, services
+from requests_app.admin.filters import (
+    AssigneeFilter,
+    DueFilter,
+    OpenFilter,
+    ReceivedFilter,
+    WaitingFilter,
+    today,
+)
+from requests_app.admin.inlines import (
+    EventInline,
+    IdentityCheckInline,
+    MessageInline,
+    TaskInline,
+    WaitInline,
+)
+from requests_app.admin.steps import STEPS, step_notice
 from requests_app.models import (
-    OPEN_STATUSES,
-    PENDING_ANSWER,
-    DataSystem,
     ExtensionNotAllowed,
-    IdentityCheck,
     Message,
     Move,
-    OutboxEmail,
     PrivacyRequest,
-    Reminder,
     RequestEvent,
-    Status,
     SystemTask,
     TasksStillOpen,
     TransitionNotAllowed,
-    Wait,
 )
-
-today = localtime.today
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-    # Foreign keys shown in the rows, loaded with them rather than one query per row.
-    related: tuple[str, ...] = ("request",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related(*self.related)
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class EventInline(ReadOnlyInline):
-    model = RequestEvent
-    related = ("request", "staff_user")
-    fields = ["created_at", "kind", "actor", "staff_user", "data"]
-    readonly_fields = fields
-    verbose_name_plural = _("timeline")
-
-
-class WaitInline(ReadOnlyInline):
-    model = Wait
-    related = ("request", "staff_user")
-    fields = ["reason", "started_at", "ended_at", "staff_user"]
-    readonly_fields = fields
-
-
-class TaskInline(ReadOnlyInline):
-    model = SystemTask
-    related = ("request", "system", "done_by")
-    fields = ["system", "done_at", "outcome", "recipient_told_at", "not_told_reason", "done_by"]
-    readonly_fields = fields
-
-
-class IdentityCheckInline(ReadOnlyInline):
-    model = IdentityCheck
-    related = ("request", "checked_by")
-    fields = ["checked_at", "method", "confirmed", "note", "checked_by"]
-    readonly_fields = fields
-
-
-class MessageInline(admin.StackedInline):
-    """Past messages are read-only; a new one is sent to the requester when saved."""
-
-    model = Message
-    form = admin_forms.TeamMessageForm
-    extra = 0
-    can_delete = False
-    fields = ["author", "body", "created_at"]
-    readonly_fields = ["author", "created_at"]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class OpenFilter(admin.SimpleListFilter):
-    """The queue shows the open requests unless asked for all."""
-
-    title = _("open or closed")
-    parameter_name = "open"
-
-    def lookups(self, request, model_admin):
-        return [("all", _("All")), ("closed", _("Closed"))]
-
-    def choices(self, changelist):
-        # Open takes the place of Django's "All" (no parameter); "all" is a choice of its own.
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("Open"),
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        if self.value() == "closed":
-            return queryset.exclude(status__in=OPEN_STATUSES)
-        return queryset.filter(status__in=OPEN_STATUSES)
-
-
-class DueFilter(admin.SimpleListFilter):
-    title = _("due")
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", _("Overdue")),
-            ("week", _("Within 7 days")),
-            ("later", _("Later")),
-        ]
-
-    def queryset(self, request, queryset):
-        pending = queryset.filter(status__in=PENDING_ANSWER)
-        if self.value() == "overdue":
-            return pending.filter(due_on__lt=today())
-        if self.value() == "week":
-            return pending.filter(due_on__gte=today(), due_on__lte=today() + timedelta(days=7))
-        if self.value() == "later":
-            return pending.filter(due_on__gt=today() + timedelta(days=7))
-        return queryset
-
-
-class ReceivedFilter(admin.SimpleListFilter):
-    title = _("received")
-    parameter_name = "received"
-
-    def lookups(self, request, model_admin):
-        return [("today", _("Today")), ("week", _("In the last 7 days"))]
-
-    def queryset(self, request, queryset):
-        days = {"today": 0, "week": 6}.get(self.value())
-        if days is None:
-            return queryset
-        return queryset.filter(received_at__gte=localtime.start_of(today() - timedelta(days=days)))
-
-
-class WaitingFilter(admin.SimpleListFilter):
-    title = _("waiting for the requester")
-    parameter_name = "waiting"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(status=Status.WAITING)
-        if self.value() == "no":
-            return queryset.exclude(status=Status.WAITING)
-        return queryset
-
-
-class AssigneeFilter(admin.RelatedOnlyFieldListFilter):
-    """The staff who have a request assigned, as RelatedOnlyFieldListFilter lists them.
-
-    That one asks for the DISTINCT assignees of the whole table: a scan of all its index
-    entries (35–70 ms at a million requests). The same choices come from asking, for each user,
-    whether one request names them: one probe of the assignee index per user.
-    """
-
-    def field_choices(self, field, request, model_admin):
-        assigned = model_admin.get_queryset(request).filter(**{self.field_path: OuterRef("pk")})
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(
-            include_blank=False, limit_choices_to=Q(Exists(assigned)), ordering=ordering
-        )
-
-
-@dataclass(frozen=True)
-class Step:
-    """A step the officer takes on a request: its form and the use case behind it."""
-
-    label: str
-    form: type[forms.Form]
-    run: Callable[[PrivacyRequest, dict[str, Any], Any], object]
-
-
-# Which state each step may start from is the model's table (MOVES); this says how to take it.
-STEPS: dict[Move, Step] = {
-    Move.ASSIGN: Step(
-        _("Assign"),
-        admin_forms.AssignForm,
-        lambda privacy_request, data, user: privacy_request.assign(data["assignee"], user),
-    ),
-    Move.START: Step(
-        _("Start"),
-        admin_forms.ConfirmForm,
-        lambda privacy_request, data, user: privacy_request.start(user),
-    ),
-    Move.ASK: Step(
-        _("Ask the requester"),
-        admin_forms.AskForm,
-        lambda privacy_request, data, user: services.ask_requester(
-            privacy_request, data["reason"], data["question"], user
-        ),
-    ),
-    Move.IDENTITY: Step(
-        _("Record an identity check"),
-        admin_forms.IdentityForm,
-        lambda privacy_request, data, user: privacy_request.record_identity_check(
-            data["method"], data["confirmed"], user, data["note"]
-        ),
-    ),
-    Move.EXTEND: Step(
-        _("Extend"),
-        admin_forms.ExtendForm,
-        lambda privacy_request, data, user: services.extend(
-            privacy_request, data["reason"], user, data["extended_to"]
-        ),
-    ),
-    Move.ANSWER: Step(
-        _("Answer"),
-        admin_forms.AnswerForm,
-        lambda privacy_request, data, user: services.answer(
-            privacy_request, data["body"], user, data["open_tasks_reason"], data["files"]
-        ),
-    ),
-    Move.REFUSE: Step(
-        _("Refuse"),
-        admin_forms.RefuseForm,
-        lambda privacy_request, data, user: services.refuse(
-            privacy_request, data["reason"], data["explanation"], user, in_part=data["in_part"]
-        ),
-    ),
-    Move.CLOSE: Step(
-        _("Close"),
-        admin_forms.ConfirmForm,
-        lambda privacy_request, data, user: privacy_request.close(user),
-    ),
-}
-
-
-def step_notice(move: Move, privacy_request: PrivacyRequest) -> str:
-    """What the officer should know before taking a step."""
-    if move == Move.ASK and privacy_request.is_overdue:
-        return gettext(
-            "The answer was due on %(date)s. Asking the requester now does not move that date: "
-            "the answer is late already."
-        ) % {"date": privacy_request.due_on.isoformat()}
-    return ""
 
 
 @admin.register(PrivacyRequest)
@@ -600,75 +367,3 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
         return done
-
-
-@admin.register(DataSystem)
-class DataSystemAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "contact", "active"]
-    list_filter = ["kind", "active"]
-    search_fields = ["name"]
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "request", "kind", "deadline"]
-    list_filter = ["kind"]
-    list_select_related = ["request"]
-    search_fields = ["request__reference"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "request", "state", "attempts", "sent_at"]
-    list_filter = ["state", "kind"]
-    list_select_related = ["request"]
-    search_fields = ["=to", "request__reference"]
-    readonly_fields = [
-        "request",
-        "kind",
-        "to",
-        "language",
-        "subject",
-        "message_id",
-        "state",
-        "attempts",
-        "last_error",
-        "next_attempt_at",
-        "created_at",
-        "sent_at",
-    ]
-    exclude = ["context"]
-    actions = ["retry"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
-    def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
-        failed = list(queryset.filter(state=OutboxEmail.State.FAILED).values_list("pk", flat=True))
-        OutboxEmail.objects.filter(pk__in=failed).update(
-            state=OutboxEmail.State.PENDING, attempts=0, next_attempt_at=timezone.now()
-        )
-        outbox.enqueue_all(failed)
-        self.message_user(
-            request,
-            ngettext("%d e-mail queued again.", "%d e-mails queued again.", len(failed))
-            % len(failed),
-            messages.SUCCESS,
-        )

@@ -1,0 +1,5 @@
+"""The officer's back office in the Django admin; each module registers what it names."""
+
+from requests_app.admin import records, requests
+
+__all__ = ["records", "requests"]

@@ -1,0 +1,91 @@
+"""The steps an officer takes on a request: the form of each and the use case it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests_app import admin_forms, services
+from requests_app.models import (
+    Move,
+    PrivacyRequest,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step the officer takes on a request: its form and the use case behind it."""
+
+    label: str
+    form: type[forms.Form]
+    run: Callable[[PrivacyRequest, dict[str, Any], Any], object]
+
+
+# Which state each step may start from is the model's table (MOVES); this says how to take it.
+STEPS: dict[Move, Step] = {
+    Move.ASSIGN: Step(
+        _("Assign"),
+        admin_forms.AssignForm,
+        lambda privacy_request, data, user: privacy_request.assign(data["assignee"], user),
+    ),
+    Move.START: Step(
+        _("Start"),
+        admin_forms.ConfirmForm,
+        lambda privacy_request, data, user: privacy_request.start(user),
+    ),
+    Move.ASK: Step(
+        _("Ask the requester"),
+        admin_forms.AskForm,
+        lambda privacy_request, data, user: services.ask_requester(
+            privacy_request, data["reason"], data["question"], user
+        ),
+    ),
+    Move.IDENTITY: Step(
+        _("Record an identity check"),
+        admin_forms.IdentityForm,
+        lambda privacy_request, data, user: privacy_request.record_identity_check(
+            data["method"], data["confirmed"], user, data["note"]
+        ),
+    ),
+    Move.EXTEND: Step(
+        _("Extend"),
+        admin_forms.ExtendForm,
+        lambda privacy_request, data, user: services.extend(
+            privacy_request, data["reason"], user, data["extended_to"]
+        ),
+    ),
+    Move.ANSWER: Step(
+        _("Answer"),
+        admin_forms.AnswerForm,
+        lambda privacy_request, data, user: services.answer(
+            privacy_request, data["body"], user, data["open_tasks_reason"], data["files"]
+        ),
+    ),
+    Move.REFUSE: Step(
+        _("Refuse"),
+        admin_forms.RefuseForm,
+        lambda privacy_request, data, user: services.refuse(
+            privacy_request, data["reason"], data["explanation"], user, in_part=data["in_part"]
+        ),
+    ),
+    Move.CLOSE: Step(
+        _("Close"),
+        admin_forms.ConfirmForm,
+        lambda privacy_request, data, user: privacy_request.close(user),
+    ),
+}
+
+
+def step_notice(move: Move, privacy_request: PrivacyRequest) -> str:
+    """What the officer should know before taking a step."""
+    if move == Move.ASK and privacy_request.is_overdue:
+        return gettext(
+            "The answer was due on %(date)s. Asking the requester now does not move that date: "
+            "the answer is late already."
+        ) % {"date": privacy_request.due_on.isoformat()}
+    return ""
