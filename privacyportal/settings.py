@@ -240,8 +240,9 @@ ORGANISATION_PRIVACY_NOTICE_URL = env.str(
 # "today" the portal compares a due date with; pages and the admin show times in it too.
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")
 TIME_ZONE = ORGANISATION_TIME_ZONE
-RECOURSE_BODY_NAME = env.str("RECOURSE_BODY_NAME", default="JAMS")
-# Where escalated case files go by e-mail; unset: only the requester gets the case file.
+# Where escalated case files go by e-mail; unset: only the requester gets the case file. It
+# seeds the default recourse body's contact on migrate while the body has none; from then on
+# the body's row in the admin is the truth (disputes_app/apps.py).
 RECOURSE_BODY_EMAIL = env.str("RECOURSE_BODY_EMAIL", default="")
 
 # Deadlines (docs/DEADLINES.md)

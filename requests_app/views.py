@@ -41,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "default_days": settings.DEADLINE_DEFAULT_DAYS,
             "complaint_days": settings.DEADLINE_COMPLAINT_DAYS,
             "eea_and_uk": sorted(deadlines.EEA_COUNTRIES | {"GB"}),
+            "recourse_body": hooks.recourse_body_name(),
         },
     )
 
