@@ -259,16 +259,6 @@ DEADLINE_PAUSES = env.bool("DEADLINE_PAUSES", default=False)
 # A request whose address is not confirmed in this many days lapses.
 LAPSE_DAYS = env.int("LAPSE_DAYS", default=14)
 
-# The reminder ladder (docs/RULES.md section 3).
-REMINDER_CONFIRM_DAYS = env.list("REMINDER_CONFIRM_DAYS", cast=int, default=[2, 7])
-REMINDER_WAITING_DAYS = env.list("REMINDER_WAITING_DAYS", cast=int, default=[7, 14])
-REMINDER_DUE_BEFORE_DAYS = env.list("REMINDER_DUE_BEFORE_DAYS", cast=int, default=[7, 2])
-REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
-REMINDER_EXTENSION_BEFORE_DAYS = env.int("REMINDER_EXTENSION_BEFORE_DAYS", default=5)
-REMINDER_LATE_NOTICE_AFTER_DAYS = env.int("REMINDER_LATE_NOTICE_AFTER_DAYS", default=1)
-# Reminders tied to a date go out from this hour of that day, in the organisation's zone.
-REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
-
 # Closed requests lose their personal data this many days after closing (docs/RULES.md 5).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 
