@@ -188,8 +188,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default="privacy-officer@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Attempts before an outbox e-mail is marked failed (the officer can retry it).
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -371,17 +369,12 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
 
-# The periodic sweeps (static schedule, UTC), run by the one beat.
-OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
-REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=300.0)
+# The periodic sweeps (static schedule, UTC, in seconds), run by the one beat. The outbox
+# sweep only takes up e-mails whose task was lost or whose retry is due: a minute is soon
+# enough. Reminders are due on days; five minutes late is on time, and the officer's "new
+# request" notice waits no longer than that.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {
-        "task": "requests_app.outbox.sweep",
-        "schedule": OUTBOX_SWEEP_SECONDS,
-    },
-    "sweep-reminders": {
-        "task": "requests_app.tasks.sweep_reminders",
-        "schedule": REMINDER_SWEEP_SECONDS,
-    },
+    "sweep-outbox": {"task": "requests_app.outbox.sweep", "schedule": 60.0},
+    "sweep-reminders": {"task": "requests_app.tasks.sweep_reminders", "schedule": 300.0},
     "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }
