@@ -157,8 +157,6 @@ STORAGES = {
     },
     "private": {"BACKEND": "core.storage.PrivateStorage"},
 }
-# How long a download link on the status page works.
-ANSWER_LINK_MINUTES = env.int("ANSWER_LINK_MINUTES", default=60)
 # How long after a private link was e-mailed the answer's files can be downloaded through it;
 # after that the lost-link page sends a fresh one.
 ANSWER_FILE_DAYS = env.int("ANSWER_FILE_DAYS", default=30)
@@ -259,9 +257,6 @@ LAPSE_DAYS = env.int("LAPSE_DAYS", default=14)
 
 # Closed requests lose their personal data this many days after closing (docs/RULES.md 5).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
-
-# Links sent by e-mail
-VERIFY_LINK_HOURS = env.int("VERIFY_LINK_HOURS", default=72)
 
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
 # address is the entry that many from the right. 0: REMOTE_ADDR, the header is ignored.

@@ -29,6 +29,9 @@ from requests_app.private_pages import link_or_404, private_page
 
 FILED_SALT = "requests_app.filed"
 FILE_SALT = "requests_app.answer_file"
+# How long a download link on the status page works: time to fetch a large answer on a slow
+# line; the page hands out fresh ones, so a link copied elsewhere soon stops working.
+ANSWER_LINK_MINUTES = 60
 
 
 @require_GET
@@ -154,7 +157,7 @@ def download(request: HttpRequest, token: str, file_id: int) -> HttpResponse:
             "answer_file_days": settings.ANSWER_FILE_DAYS,
         }
         return render(request, "requests/download_expired.html", context, status=410)
-    max_age = settings.ANSWER_LINK_MINUTES * 60
+    max_age = ANSWER_LINK_MINUTES * 60
     try:
         signed_id = signing.loads(request.GET.get("s", ""), salt=FILE_SALT, max_age=max_age)
     except signing.BadSignature:
