@@ -262,18 +262,12 @@ RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
 # address is the entry that many from the right. 0: REMOTE_ADDR, the header is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Rate limits on public POSTs: how many in how many seconds.
+# Rate limits on public POSTs (the windows are in requests_app/ratelimit.py): filings per
+# client address in ten minutes, lost-link e-mails per e-mail address in an hour, requester
+# messages per request (whichever of its links) in an hour.
 INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)
-INTAKE_RATE_WINDOW = env.int("INTAKE_RATE_WINDOW", default=600)
 LOST_LINK_RATE_LIMIT = env.int("LOST_LINK_RATE_LIMIT", default=3)
-LOST_LINK_IP_RATE_LIMIT = env.int("LOST_LINK_IP_RATE_LIMIT", default=10)
-LOST_LINK_RATE_WINDOW = env.int("LOST_LINK_RATE_WINDOW", default=3600)
-# Requester messages, per request (whichever of its links) and per client address.
 MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
-MESSAGE_IP_RATE_LIMIT = env.int("MESSAGE_IP_RATE_LIMIT", default=30)
-MESSAGE_RATE_WINDOW = env.int("MESSAGE_RATE_WINDOW", default=3600)
-# The officer hears of a request's new messages at most once in this many minutes.
-OFFICER_MESSAGE_NOTICE_MINUTES = env.int("OFFICER_MESSAGE_NOTICE_MINUTES", default=15)
 
 # Staff sign-in: a second factor (TOTP) before any admin page; lockout after failed logins.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)

@@ -55,7 +55,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ip_address = client_address(request)
         if not ratelimit.allow(
-            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
+            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, ratelimit.INTAKE_WINDOW
         ):
             return too_many(request)
         privacy_request, _created = services.file_request(
@@ -203,9 +203,9 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
 
 def message_allowed(request: HttpRequest, link: AccessLink) -> bool:
     """One more message within the limits of its request (whichever link) and of its client."""
-    window = settings.MESSAGE_RATE_WINDOW
+    window = ratelimit.MESSAGE_WINDOW
     return ratelimit.allow_client(
-        request, "message-client", settings.MESSAGE_IP_RATE_LIMIT, window
+        request, "message-client", ratelimit.MESSAGE_CLIENT_LIMIT, window
     ) and ratelimit.allow(
         "message-request", str(link.request_id), settings.MESSAGE_RATE_LIMIT, window
     )
@@ -234,10 +234,10 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The limit and the lookup key on the same normal form of the address.
         email_key = addresses.key(form.cleaned_data["email"])
-        window = settings.LOST_LINK_RATE_WINDOW
+        window = ratelimit.LOST_LINK_WINDOW
         if not (
             ratelimit.allow_client(
-                request, "lost-link-client", settings.LOST_LINK_IP_RATE_LIMIT, window
+                request, "lost-link-client", ratelimit.LOST_LINK_CLIENT_LIMIT, window
             )
             and ratelimit.allow("lost-link", email_key, settings.LOST_LINK_RATE_LIMIT, window)
         ):
