@@ -271,9 +271,13 @@ MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
 
 # Staff sign-in: a second factor (TOTP) before any admin page; lockout after failed logins.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
-OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="privacyportal")
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+# The name authenticator apps list the code under: one fixed name, so that every device
+# enrolled, before or after a change of the organisation's name, shows the same.
+OTP_TOTP_ISSUER = "privacyportal"
+# Five failed sign-ins (per user name and client address) lock that pair out for an hour
+# (axes reads a number as hours): room for typing mistakes, far too few to guess a password.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1.0
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The same client address as the portal's own limits (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
