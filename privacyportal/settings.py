@@ -151,7 +151,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or not env.bool("STATIC_MANIFEST", default=True)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -329,7 +329,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
-LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOG_FORMAT = "text" if DEBUG else "json"
 ERROR_HOOK = env.str("ERROR_HOOK", default="")
 LOGGING = {
     "version": 1,

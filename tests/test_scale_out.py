@@ -211,7 +211,6 @@ def cluster_env(static_root: Path, redis_url: str, secret_key: str) -> dict[str,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(static_root),
-        "LOG_FORMAT": "json",
         "INTAKE_RATE_LIMIT": "1000000",
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
