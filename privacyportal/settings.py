@@ -189,6 +189,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A setting so that each worker a test starts gets a folder of its own (tests/helpers.py).
 CELERY_BROKER_DIR = Path(env.str("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
