@@ -11,6 +11,5 @@ def organisation(request) -> dict:
             "websites": settings.ORGANISATION_WEBSITES,
             "subprocessors": settings.ORGANISATION_SUBPROCESSORS,
             "privacy_notice_url": settings.ORGANISATION_PRIVACY_NOTICE_URL,
-            "recourse_body": settings.RECOURSE_BODY_NAME,
         }
     }

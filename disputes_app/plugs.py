@@ -8,13 +8,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from disputes_app.models import Dispute, Outcome
+from disputes_app.models import Dispute, Outcome, RecourseBody
 from requests_app import localtime
 
 
 def escalation_url(token: str) -> str:
     """The escalate page of the request behind a status token."""
     return reverse("disputes:escalate", args=[token])
+
+
+def default_body_name() -> str | None:
+    """The name of the default recourse body, as its row in the admin has it."""
+    return RecourseBody.objects.filter(is_default=True).values_list("name", flat=True).first()
 
 
 def dashboard_section(http_request: HttpRequest) -> SafeString:

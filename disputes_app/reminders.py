@@ -25,7 +25,7 @@ def ladder(dispute: Dispute, now: datetime) -> list[Step]:
     return [
         *(
             on_day(due - timedelta(days=days), Kind.ANSWER_SOON, "answer")
-            for days in settings.REMINDER_DUE_BEFORE_DAYS
+            for days in reminders.DUE_BEFORE_DAYS
         ),
         *overdue_steps(due + timedelta(days=1), now, Kind.ANSWER_LATE, "answer"),
     ]

@@ -37,9 +37,8 @@ def body_for(request: PrivacyRequest, employment_data: bool) -> RecourseBody:
 
 
 def contact_of(body: RecourseBody) -> str:
-    """The default body's contact comes from RECOURSE_BODY_EMAIL; others from the register."""
-    if body.is_default:
-        return settings.RECOURSE_BODY_EMAIL
+    """Where the body gets case files: its row's contact (RECOURSE_BODY_EMAIL only seeds the
+    default body's, on migrate); empty for none."""
     return body.contact_email
 
 

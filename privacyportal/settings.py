@@ -151,14 +151,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or not env.bool("STATIC_MANIFEST", default=True)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
     "private": {"BACKEND": "core.storage.PrivateStorage"},
 }
-# How long a download link on the status page works.
-ANSWER_LINK_MINUTES = env.int("ANSWER_LINK_MINUTES", default=60)
 # How long after a private link was e-mailed the answer's files can be downloaded through it;
 # after that the lost-link page sends a fresh one.
 ANSWER_FILE_DAYS = env.int("ANSWER_FILE_DAYS", default=30)
@@ -188,11 +186,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env.str("PRIVACY_OFFICER_EMAIL", default="privacy-officer@localhost")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Attempts before an outbox e-mail is marked failed (the officer can retry it).
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# A setting so that each worker a test starts gets a folder of its own (tests/helpers.py).
 CELERY_BROKER_DIR = Path(env.str("EMBEDDED_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -240,8 +237,9 @@ ORGANISATION_PRIVACY_NOTICE_URL = env.str(
 # "today" the portal compares a due date with; pages and the admin show times in it too.
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")
 TIME_ZONE = ORGANISATION_TIME_ZONE
-RECOURSE_BODY_NAME = env.str("RECOURSE_BODY_NAME", default="JAMS")
-# Where escalated case files go by e-mail; unset: only the requester gets the case file.
+# Where escalated case files go by e-mail; unset: only the requester gets the case file. It
+# seeds the default recourse body's contact on migrate while the body has none; from then on
+# the body's row in the admin is the truth (disputes_app/apps.py).
 RECOURSE_BODY_EMAIL = env.str("RECOURSE_BODY_EMAIL", default="")
 
 # Deadlines (docs/DEADLINES.md)
@@ -258,44 +256,29 @@ DEADLINE_PAUSES = env.bool("DEADLINE_PAUSES", default=False)
 # A request whose address is not confirmed in this many days lapses.
 LAPSE_DAYS = env.int("LAPSE_DAYS", default=14)
 
-# The reminder ladder (docs/RULES.md section 3).
-REMINDER_CONFIRM_DAYS = env.list("REMINDER_CONFIRM_DAYS", cast=int, default=[2, 7])
-REMINDER_WAITING_DAYS = env.list("REMINDER_WAITING_DAYS", cast=int, default=[7, 14])
-REMINDER_DUE_BEFORE_DAYS = env.list("REMINDER_DUE_BEFORE_DAYS", cast=int, default=[7, 2])
-REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
-REMINDER_EXTENSION_BEFORE_DAYS = env.int("REMINDER_EXTENSION_BEFORE_DAYS", default=5)
-REMINDER_LATE_NOTICE_AFTER_DAYS = env.int("REMINDER_LATE_NOTICE_AFTER_DAYS", default=1)
-# Reminders tied to a date go out from this hour of that day, in the organisation's zone.
-REMINDER_HOUR = env.int("REMINDER_HOUR", default=8)
-
 # Closed requests lose their personal data this many days after closing (docs/RULES.md 5).
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=3 * 365)
-
-# Links sent by e-mail
-VERIFY_LINK_HOURS = env.int("VERIFY_LINK_HOURS", default=72)
 
 # How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
 # address is the entry that many from the right. 0: REMOTE_ADDR, the header is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Rate limits on public POSTs: how many in how many seconds.
+# Rate limits on public POSTs (the windows are in requests_app/ratelimit.py): filings per
+# client address in ten minutes, lost-link e-mails per e-mail address in an hour, requester
+# messages per request (whichever of its links) in an hour.
 INTAKE_RATE_LIMIT = env.int("INTAKE_RATE_LIMIT", default=5)
-INTAKE_RATE_WINDOW = env.int("INTAKE_RATE_WINDOW", default=600)
 LOST_LINK_RATE_LIMIT = env.int("LOST_LINK_RATE_LIMIT", default=3)
-LOST_LINK_IP_RATE_LIMIT = env.int("LOST_LINK_IP_RATE_LIMIT", default=10)
-LOST_LINK_RATE_WINDOW = env.int("LOST_LINK_RATE_WINDOW", default=3600)
-# Requester messages, per request (whichever of its links) and per client address.
 MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=10)
-MESSAGE_IP_RATE_LIMIT = env.int("MESSAGE_IP_RATE_LIMIT", default=30)
-MESSAGE_RATE_WINDOW = env.int("MESSAGE_RATE_WINDOW", default=3600)
-# The officer hears of a request's new messages at most once in this many minutes.
-OFFICER_MESSAGE_NOTICE_MINUTES = env.int("OFFICER_MESSAGE_NOTICE_MINUTES", default=15)
 
 # Staff sign-in: a second factor (TOTP) before any admin page; lockout after failed logins.
 ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
-OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="privacyportal")
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+# The name authenticator apps list the code under: one fixed name, so that every device
+# enrolled, before or after a change of the organisation's name, shows the same.
+OTP_TOTP_ISSUER = "privacyportal"
+# Five failed sign-ins (per user name and client address) lock that pair out for an hour
+# (axes reads a number as hours): room for typing mistakes, far too few to guess a password.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1.0
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The same client address as the portal's own limits (TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
@@ -347,7 +330,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
-LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOG_FORMAT = "text" if DEBUG else "json"
 ERROR_HOOK = env.str("ERROR_HOOK", default="")
 LOGGING = {
     "version": 1,
@@ -380,17 +363,12 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
 
-# The periodic sweeps (static schedule, UTC), run by the one beat.
-OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
-REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=300.0)
+# The periodic sweeps (static schedule, UTC, in seconds), run by the one beat. The outbox
+# sweep only takes up e-mails whose task was lost or whose retry is due: a minute is soon
+# enough. Reminders are due on days; five minutes late is on time, and the officer's "new
+# request" notice waits no longer than that.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {
-        "task": "requests_app.outbox.sweep",
-        "schedule": OUTBOX_SWEEP_SECONDS,
-    },
-    "sweep-reminders": {
-        "task": "requests_app.tasks.sweep_reminders",
-        "schedule": REMINDER_SWEEP_SECONDS,
-    },
+    "sweep-outbox": {"task": "requests_app.outbox.sweep", "schedule": 60.0},
+    "sweep-reminders": {"task": "requests_app.tasks.sweep_reminders", "schedule": 300.0},
     "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }

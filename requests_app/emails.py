@@ -35,7 +35,7 @@ def confirm_address(request: PrivacyRequest, token: str) -> OutboxEmail:
     return queue_email(
         "confirm_address",
         request.email,
-        {"verify_url": verify_url(token), "hours": settings.VERIFY_LINK_HOURS},
+        {"verify_url": verify_url(token), "hours": AccessLink.VERIFY_HOURS},
         request=request,
     )
 
@@ -63,7 +63,7 @@ def lost_links(address: str, language: str, links: list[tuple]) -> OutboxEmail:
     return queue_email(
         "lost_links",
         address,
-        {"items": items, "hours": settings.VERIFY_LINK_HOURS},
+        {"items": items, "hours": AccessLink.VERIFY_HOURS},
         language=language,
     )
 
@@ -91,7 +91,7 @@ def requester_reminder(request: PrivacyRequest, kind: str, deadline: date) -> Ou
     """Unsaved: the sweep writes a batch at once. Each carries a fresh private link."""
     if kind == Reminder.Kind.CONFIRM_EMAIL:
         token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
-        context = {"verify_url": verify_url(token), "hours": settings.VERIFY_LINK_HOURS}
+        context = {"verify_url": verify_url(token), "hours": AccessLink.VERIFY_HOURS}
     elif kind == Reminder.Kind.LAPSED:
         context = {"new_url": absolute(reverse("requests:new"))}
     else:

@@ -11,7 +11,9 @@ pieces in its `AppConfig.ready()`:
   dashboard, shown to staff who may see it (the section decides);
 - `report_sections`: `section(year) -> SafeString`, a section of the yearly figures;
 - `escalation`: `url(token) -> str`, the page where a requester takes a late or unsatisfying
-  answer further; the late notice links to it when one is registered.
+  answer further; the late notice links to it when one is registered;
+- `recourse_body`: `name() -> str | None`, the body that page takes them to, named on the home
+  page when one is registered (and it has a name).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ Sweep = Callable[[Any], list]
 DashboardSection = Callable[[Any], SafeString]
 ReportSection = Callable[[int], SafeString]
 EscalationUrl = Callable[[str], str]
+RecourseBodyName = Callable[[], str | None]
 
 status_panels: list[Panel] = []
 sweeps: list[Sweep] = []
 dashboard_sections: list[DashboardSection] = []
 report_sections: list[ReportSection] = []
 escalation: list[EscalationUrl] = []
+recourse_body: list[RecourseBodyName] = []
 
 
 def register(hooks: list, hook: Callable) -> Callable:
@@ -44,3 +48,8 @@ def register(hooks: list, hook: Callable) -> Callable:
 def escalation_url(token: str) -> str | None:
     """Where the requester with this status token may escalate, if an app offers it."""
     return escalation[0](token) if escalation else None
+
+
+def recourse_body_name() -> str | None:
+    """The recourse body the home page names, if an app offers one."""
+    return recourse_body[0]() if recourse_body else None

@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 # How long a claimed row stays with its sender before the sweep may try it again.
 SEND_LEASE = timedelta(minutes=5)
 SWEEP_BATCH = 500
+# Sends before an e-mail is marked failed (the officer can retry it). With the backoff of
+# retry_delay() eight attempts span about two hours: a mail server's restart or a short outage
+# passes unnoticed, a longer one reaches the officer the same morning.
+MAX_ATTEMPTS = 8
 # Once an e-mail is out, how long to keep trying to record it (the database may be restarting).
 # Past that the row is sent again after its lease, with the same Message-ID.
 MARK_SENT_DELAYS = (0.5, 1, 2, 4, 8, 15)
@@ -200,7 +204,7 @@ def record_failure(email: OutboxEmail, error: Exception) -> None:
         error,
         extra={"outbox_id": email.pk},
     )
-    failed = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    failed = email.attempts >= MAX_ATTEMPTS
     OutboxEmail.objects.filter(pk=email.pk).update(
         state=OutboxEmail.State.FAILED if failed else OutboxEmail.State.PENDING,
         next_attempt_at=timezone.now() + retry_delay(email.attempts),

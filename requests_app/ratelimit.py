@@ -1,6 +1,9 @@
 """Fixed-window rate limits on public POSTs, counted in the cache (Redis when configured).
 
-Limits per client count by `core.clients.client_address`, as the staff lockout does.
+Limits per client count by `core.clients.client_address`, as the staff lockout does. How many
+hits a form takes is a setting where an operator may need to loosen it (INTAKE_RATE_LIMIT,
+LOST_LINK_RATE_LIMIT, MESSAGE_RATE_LIMIT); the windows and the limits per client of the
+lost-link and message forms are fixed below.
 """
 
 from __future__ import annotations
@@ -26,6 +29,20 @@ UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
+
+# Seconds. Ten minutes for filings: a script is stopped within minutes, and a person who
+# files a handful of requests at once can go on shortly after.
+INTAKE_WINDOW = 600
+# An hour for lost links: a link arrives within minutes, so asking again sooner gives nothing.
+LOST_LINK_WINDOW = 3600
+# Lost-link forms per client address and hour, whatever addresses they name: enough for a
+# household or an office behind one address, too few to make the portal mail a list.
+LOST_LINK_CLIENT_LIMIT = 10
+# An hour for messages: a conversation is a few messages, not one a minute.
+MESSAGE_WINDOW = 3600
+# Messages per client address and hour over all its requests: three requests' worth of
+# MESSAGE_RATE_LIMIT (its default), so that a few people behind one address are not stopped.
+MESSAGE_CLIENT_LIMIT = 30
 
 
 def allow(scope: str, ident: str, limit: int, window: int) -> bool:

@@ -36,6 +36,27 @@ Kind = Reminder.Kind
 REQUESTER_KINDS = frozenset({Kind.CONFIRM_EMAIL, Kind.WAITING, Kind.LATE, Kind.LAPSED})
 SWEEP_BATCH = 500
 
+# The ladder (docs/RULES.md section 3): how the portal works, not an organisation's legal
+# choice, so named here rather than read from the environment.
+# Requester, days after filing while unconfirmed: two catches a confirmation e-mail that went
+# to spam; a week is the last nudge well before the request lapses (LAPSE_DAYS).
+CONFIRM_DAYS = (2, 7)
+# Requester, days after the officer asked something: a week to find it, then one more nudge.
+WAITING_DAYS = (7, 14)
+# Officer, days before the due date: a week to gather the answer, then a last warning.
+DUE_BEFORE_DAYS = (7, 2)
+# Officer, every this many days after the due date while the answer is late: often enough that
+# it is not forgotten, seldom enough that the reminders are still read.
+OVERDUE_EVERY_DAYS = 3
+# Officer, days before the last day to announce an extension (it is the due day itself,
+# GDPR Art. 12(3)): a working week to decide and to write the reason.
+EXTENSION_BEFORE_DAYS = 5
+# Requester, days after a due date passed without an answer: we are late, and how to escalate.
+LATE_NOTICE_AFTER_DAYS = 1
+# Reminders tied to a date go out from this hour of that day, in the organisation's zone: the
+# start of a working day there, not the middle of the night.
+HOUR = 8
+
 
 @dataclass(frozen=True)
 class Step:
@@ -61,7 +82,7 @@ class Queued:
 
 def at_reminder_hour(day: date) -> datetime:
     zone = zoneinfo.ZoneInfo(settings.ORGANISATION_TIME_ZONE)
-    return datetime.combine(day, time(settings.REMINDER_HOUR), tzinfo=zone)
+    return datetime.combine(day, time(HOUR), tzinfo=zone)
 
 
 def after(moment: datetime, days: int, kind: str, family: str) -> Step:
@@ -79,7 +100,7 @@ def ladder(request: PrivacyRequest, now: datetime) -> list[Step]:
         return [
             *(
                 after(request.received_at, days, Kind.CONFIRM_EMAIL, "confirm")
-                for days in settings.REMINDER_CONFIRM_DAYS
+                for days in CONFIRM_DAYS
             ),
             after(request.received_at, settings.LAPSE_DAYS, Kind.LAPSED, "lapse"),
         ]
@@ -90,8 +111,7 @@ def ladder(request: PrivacyRequest, now: datetime) -> list[Step]:
         steps.append(after(request.email_confirmed_at, 0, Kind.NEW_REQUEST, "new"))
     if request.status == Status.WAITING and request.waiting_since:
         steps += [
-            after(request.waiting_since, days, Kind.WAITING, "waiting")
-            for days in settings.REMINDER_WAITING_DAYS
+            after(request.waiting_since, days, Kind.WAITING, "waiting") for days in WAITING_DAYS
         ]
     if not request.clock_stopped:
         steps += due_date_steps(request, now)
@@ -101,29 +121,24 @@ def ladder(request: PrivacyRequest, now: datetime) -> list[Step]:
 def due_date_steps(request: PrivacyRequest, now: datetime) -> list[Step]:
     due = request.due_on
     steps = [
-        *(
-            on_day(due - timedelta(days=d), Kind.DUE_SOON, "due")
-            for d in settings.REMINDER_DUE_BEFORE_DAYS
-        ),
+        *(on_day(due - timedelta(days=d), Kind.DUE_SOON, "due") for d in DUE_BEFORE_DAYS),
         on_day(due, Kind.DUE_TODAY, "due"),
-        *overdue_steps(
-            due + timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS), now, Kind.OVERDUE, "due"
-        ),
-        on_day(due + timedelta(days=settings.REMINDER_LATE_NOTICE_AFTER_DAYS), Kind.LATE, "late"),
+        *overdue_steps(due + timedelta(days=OVERDUE_EVERY_DAYS), now, Kind.OVERDUE, "due"),
+        on_day(due + timedelta(days=LATE_NOTICE_AFTER_DAYS), Kind.LATE, "late"),
     ]
     if request.request_type != RequestType.COMPLAINT and request.extended_at is None:
         # The last day to announce an extension is the day the answer is due.
-        days_before = timedelta(days=settings.REMINDER_EXTENSION_BEFORE_DAYS)
+        days_before = timedelta(days=EXTENSION_BEFORE_DAYS)
         steps.append(on_day(due - days_before, Kind.EXTENSION_DEADLINE, "extension"))
     return steps
 
 
 def overdue_steps(first: date, now: datetime, kind: str, family: str) -> Iterator[Step]:
-    """On `first` and every REMINDER_OVERDUE_EVERY_DAYS after: the ones past, and the next one.
+    """On `first` and every OVERDUE_EVERY_DAYS after: the ones past, and the next one.
 
     The request and the dispute reminders both repeat this way while an answer is late.
     """
-    every = timedelta(days=settings.REMINDER_OVERDUE_EVERY_DAYS)
+    every = timedelta(days=OVERDUE_EVERY_DAYS)
     day = first
     while True:
         step = on_day(day, kind, family)

@@ -29,6 +29,9 @@ from requests_app.private_pages import link_or_404, private_page
 
 FILED_SALT = "requests_app.filed"
 FILE_SALT = "requests_app.answer_file"
+# How long a download link on the status page works: time to fetch a large answer on a slow
+# line; the page hands out fresh ones, so a link copied elsewhere soon stops working.
+ANSWER_LINK_MINUTES = 60
 
 
 @require_GET
@@ -41,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "default_days": settings.DEADLINE_DEFAULT_DAYS,
             "complaint_days": settings.DEADLINE_COMPLAINT_DAYS,
             "eea_and_uk": sorted(deadlines.EEA_COUNTRIES | {"GB"}),
+            "recourse_body": hooks.recourse_body_name(),
         },
     )
 
@@ -51,7 +55,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ip_address = client_address(request)
         if not ratelimit.allow(
-            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, settings.INTAKE_RATE_WINDOW
+            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, ratelimit.INTAKE_WINDOW
         ):
             return too_many(request)
         privacy_request, _created = services.file_request(
@@ -153,7 +157,7 @@ def download(request: HttpRequest, token: str, file_id: int) -> HttpResponse:
             "answer_file_days": settings.ANSWER_FILE_DAYS,
         }
         return render(request, "requests/download_expired.html", context, status=410)
-    max_age = settings.ANSWER_LINK_MINUTES * 60
+    max_age = ANSWER_LINK_MINUTES * 60
     try:
         signed_id = signing.loads(request.GET.get("s", ""), salt=FILE_SALT, max_age=max_age)
     except signing.BadSignature:
@@ -199,9 +203,9 @@ def post_message(request: HttpRequest, token: str) -> HttpResponse:
 
 def message_allowed(request: HttpRequest, link: AccessLink) -> bool:
     """One more message within the limits of its request (whichever link) and of its client."""
-    window = settings.MESSAGE_RATE_WINDOW
+    window = ratelimit.MESSAGE_WINDOW
     return ratelimit.allow_client(
-        request, "message-client", settings.MESSAGE_IP_RATE_LIMIT, window
+        request, "message-client", ratelimit.MESSAGE_CLIENT_LIMIT, window
     ) and ratelimit.allow(
         "message-request", str(link.request_id), settings.MESSAGE_RATE_LIMIT, window
     )
@@ -230,10 +234,10 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The limit and the lookup key on the same normal form of the address.
         email_key = addresses.key(form.cleaned_data["email"])
-        window = settings.LOST_LINK_RATE_WINDOW
+        window = ratelimit.LOST_LINK_WINDOW
         if not (
             ratelimit.allow_client(
-                request, "lost-link-client", settings.LOST_LINK_IP_RATE_LIMIT, window
+                request, "lost-link-client", ratelimit.LOST_LINK_CLIENT_LIMIT, window
             )
             and ratelimit.allow("lost-link", email_key, settings.LOST_LINK_RATE_LIMIT, window)
         ):

@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyportal.celery import app as celery_app
-from requests_app import services
+from requests_app import ratelimit, services
 from requests_app.models import AccessLink, PrivacyRequest
 from tests.helpers import (
     VALID_FILING,
@@ -75,7 +75,7 @@ def migration_seeds(request) -> None:
 
 
 @pytest.fixture(autouse=True)
-def portal_settings(settings, tmp_path):
+def portal_settings(settings, tmp_path, monkeypatch):
     """Plain HTTP test client, generous rate limits, tasks run in-process."""
     settings.SECURE_SSL_REDIRECT = False
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
@@ -88,9 +88,9 @@ def portal_settings(settings, tmp_path):
     }
     settings.INTAKE_RATE_LIMIT = 1000
     settings.LOST_LINK_RATE_LIMIT = 1000
-    settings.LOST_LINK_IP_RATE_LIMIT = 1000
+    monkeypatch.setattr(ratelimit, "LOST_LINK_CLIENT_LIMIT", 1000)
     settings.MESSAGE_RATE_LIMIT = 1000
-    settings.MESSAGE_IP_RATE_LIMIT = 1000
+    monkeypatch.setattr(ratelimit, "MESSAGE_CLIENT_LIMIT", 1000)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield settings

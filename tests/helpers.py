@@ -148,8 +148,7 @@ def celery_worker(
         "DATABASE_URL": database_url(),
         "EMAIL_URL": email_url or f"filemail:///{mail_dir}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "REMINDER_SWEEP_SECONDS": "1",
-        "OUTBOX_SWEEP_SECONDS": "1",
+        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
     }
     command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
     command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]

@@ -50,3 +50,16 @@ def test_the_requests_templates_name_no_dispute_url_or_tag():
                 found.append(str(template.relative_to(BASE_DIR)))
 
     assert found == []
+
+
+def test_core_imports_nothing_of_the_disputes_app():
+    sources = (BASE_DIR / "core").rglob("*.py")
+
+    importing = {
+        str(path.relative_to(BASE_DIR)): sorted(
+            name for name in imported_modules(path) if "disputes" in name
+        )
+        for path in sources
+    }
+
+    assert {path: names for path, names in importing.items() if names} == {}

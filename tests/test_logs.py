@@ -198,7 +198,7 @@ def test_a_workers_task_and_pool_loggers_log_through_the_portals_filter():
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "LOG_FORMAT": "json"},
+        env={**os.environ, "DEBUG": "false"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -29,7 +29,6 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(tmp_path / "static"),
         "EMBEDDED_BROKER_DIR": str(tmp_path / "broker"),
-        "LOG_FORMAT": "json",
         **extra,
     }
 

@@ -172,7 +172,8 @@ class Cluster:
     def start_worker(self, name: str, *, beat: bool = False) -> Service:
         mail_dir = self.tmp / f"{name}-mail"
         log = self.tmp / f"{name}.log"
-        env = {**self.env, "EMAIL_URL": f"filemail:///{mail_dir}", "OUTBOX_SWEEP_SECONDS": "1"}
+        env = {**self.env, "EMAIL_URL": f"filemail:///{mail_dir}"}
+        env["DJANGO_SETTINGS_MODULE"] = "tests.worker_settings"  # sweeps every second
         command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
         command += ["-n", f"{name}@%h", "--concurrency", str(WORKER_CONCURRENCY)]
         command += ["--without-mingle", "--without-gossip", "--loglevel", "INFO"]
@@ -210,7 +211,6 @@ def cluster_env(static_root: Path, redis_url: str, secret_key: str) -> dict[str,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(static_root),
-        "LOG_FORMAT": "json",
         "INTAKE_RATE_LIMIT": "1000000",
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }

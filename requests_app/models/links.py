@@ -25,6 +25,10 @@ class AccessLink(models.Model):
         VERIFY = "verify", _("confirm the e-mail address")
         STATUS = "status", _("status page")
 
+    # How long a confirmation link works: three days outlast a weekend away from the mailbox;
+    # after that the reminders and the lost-link page send fresh ones.
+    VERIFY_HOURS = 72
+
     request = models.ForeignKey(
         "requests_app.PrivacyRequest", on_delete=models.CASCADE, related_name="links"
     )
@@ -47,7 +51,7 @@ class AccessLink(models.Model):
         token = secrets.token_urlsafe(32)
         expires_at = None
         if purpose == cls.Purpose.VERIFY:
-            expires_at = timezone.now() + timedelta(hours=settings.VERIFY_LINK_HOURS)
+            expires_at = timezone.now() + timedelta(hours=cls.VERIFY_HOURS)
         cls.objects.create(
             request=request, purpose=purpose, token_hash=hash_token(token), expires_at=expires_at
         )

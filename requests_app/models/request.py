@@ -29,6 +29,10 @@ from requests_app.models.states import (
     TransitionNotAllowed,
 )
 
+# The officer hears of a request's new messages at most once in this many minutes: a
+# requester's few messages in a row make one e-mail, not one each.
+MESSAGE_NOTICE_MINUTES = 15
+
 
 class PrivacyRequest(RequestMoves, models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -204,13 +208,13 @@ class PrivacyRequest(RequestMoves, models.Model):
 
     def claim_message_notice(self) -> bool:
         """Whether to tell the officer of a new message now: at most once per request in
-        OFFICER_MESSAGE_NOTICE_MINUTES.
+        MESSAGE_NOTICE_MINUTES.
 
         Decided by one conditional UPDATE, so that messages arriving at once through several
         web processes take the notice once between them.
         """
         now = timezone.now()
-        quiet_since = now - timedelta(minutes=settings.OFFICER_MESSAGE_NOTICE_MINUTES)
+        quiet_since = now - timedelta(minutes=MESSAGE_NOTICE_MINUTES)
         claimed = (
             PrivacyRequest.objects.filter(pk=self.pk)
             .filter(

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from pypdf import PdfReader
 
 from disputes_app import reminders as dispute_reminders
-from disputes_app.models import Dispute, Outcome
+from disputes_app.models import Dispute, Outcome, RecourseBody
 from requests_app import outbox, services
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RefusalReason
 from tests.helpers import file_request, link_in, run_at_once
@@ -132,9 +133,9 @@ def test_two_tabs_posting_at_once_make_one_dispute():
 
 @pytest.mark.django_db
 def test_escalating_tells_the_requester_and_the_officer_and_sends_the_body_the_case_file(
-    client, settings, mailoutbox
+    client, mailoutbox
 ):
-    settings.RECOURSE_BODY_EMAIL = "dpf-claims@jams.example"
+    RecourseBody.objects.filter(is_default=True).update(contact_email="dpf-claims@jams.example")
     request, token = confirmed()
     with on("2026-04-03"):
         escalate(client, token)
@@ -155,11 +156,34 @@ def test_escalating_tells_the_requester_and_the_officer_and_sends_the_body_the_c
 @pytest.mark.django_db
 def test_without_a_body_address_only_the_requester_gets_the_case_file(client, settings):
     settings.RECOURSE_BODY_EMAIL = ""
+    call_command("migrate", verbosity=0, interactive=False)
     _request, token = confirmed()
     with on("2026-04-03"):
         escalate(client, token)
 
     assert not OutboxEmail.objects.filter(kind="body_case_file").exists()
+
+
+@pytest.mark.django_db
+def test_on_a_fresh_install_recourse_body_email_gets_the_case_files(client, settings):
+    settings.RECOURSE_BODY_EMAIL = "dpf-claims@jams.example"
+    call_command("migrate", verbosity=0, interactive=False)
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    assert OutboxEmail.objects.get(kind="body_case_file").to == "dpf-claims@jams.example"
+
+
+@pytest.mark.django_db
+def test_the_case_file_goes_to_the_contact_the_default_bodys_row_has(client, settings):
+    RecourseBody.objects.filter(is_default=True).update(contact_email="claims@jams.example")
+    settings.RECOURSE_BODY_EMAIL = "someone-else@jams.example"
+    _request, token = confirmed()
+    with on("2026-04-03"):
+        escalate(client, token)
+
+    assert OutboxEmail.objects.get(kind="body_case_file").to == "claims@jams.example"
 
 
 def case_file_links(page: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from core.clients import client_address
+from requests_app import ratelimit
 from requests_app.models import PrivacyRequest
 
 PROXY = "10.0.0.2"
@@ -124,9 +125,9 @@ def test_behind_the_proxy_each_client_files_in_its_own_bucket(client, filing, se
 
 
 @pytest.mark.django_db
-def test_one_client_asking_for_links_to_many_addresses_is_limited(client, settings):
+def test_one_client_asking_for_links_to_many_addresses_is_limited(client, settings, monkeypatch):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.LOST_LINK_IP_RATE_LIMIT = 3
+    monkeypatch.setattr(ratelimit, "LOST_LINK_CLIENT_LIMIT", 3)
     first, second = unique_ip(), unique_ip()
     for _ in range(3):
         response = client.post(

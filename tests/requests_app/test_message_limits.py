@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from requests_app import services
+from requests_app import ratelimit, services
 from requests_app.models import AccessLink, Message, OutboxEmail, RequestEvent
 from tests.helpers import file_request, run_at_once
 
@@ -71,9 +71,11 @@ def test_a_fresh_link_to_the_same_request_does_not_start_a_new_count(
 
 
 @pytest.mark.django_db
-def test_one_client_writing_on_many_requests_is_limited(client, settings, fresh_counts):
+def test_one_client_writing_on_many_requests_is_limited(
+    client, settings, monkeypatch, fresh_counts
+):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.MESSAGE_IP_RATE_LIMIT = 2
+    monkeypatch.setattr(ratelimit, "MESSAGE_CLIENT_LIMIT", 2)
     tokens = [confirmed_request_token() for _ in range(3)]
     writer = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
     for token in tokens[:2]:
@@ -99,9 +101,8 @@ def test_many_messages_in_a_while_tell_the_officer_once(client, status_token, ti
 
 @pytest.mark.django_db
 def test_the_officer_hears_of_new_messages_again_after_the_quiet_minutes(
-    client, status_token, settings, time_machine
+    client, status_token, time_machine
 ):
-    settings.OFFICER_MESSAGE_NOTICE_MINUTES = 15
     time_machine.move_to(timezone.now(), tick=False)
     post(client, status_token, "first")
 
