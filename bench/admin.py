@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/admin.py [--requests 1000000] [--runs 10] [--keep] [--reuse]
 
-Creates a fresh PostgreSQL database, migrates it, seeds it with `manage.py seed_demo` (timed),
+Creates a fresh PostgreSQL database, migrates it, fills it with bench/fill.py (timed),
 runs VACUUM ANALYZE, then, in this process (`django.setup()` against that database, DEBUG
 off), signs in as an officer (a superuser) through the real login form with password and TOTP
 code (ADMIN_REQUIRE_2FA on, as in production) and fetches each page with Django's test
@@ -47,6 +47,7 @@ from bench.common import (  # noqa: E402
     database_sql,
     drop_database,
     exit_on_sigterm,
+    fill,
     manage,
     recreate_database,
 )
@@ -176,7 +177,7 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> Seeded:
         quiet = wait_for_quiet(args.wait_idle, "seeding")
         print(f"seeding {args.requests} requests …", flush=True)
         started = time.monotonic()
-        output = manage(env, "seed_demo", f"--requests={args.requests}", f"--seed={args.seed}")
+        output = fill(env, f"--requests={args.requests}", f"--seed={args.seed}")
         seconds = time.monotonic() - started
         print(f"seeded in {seconds:.1f} s", flush=True)
     started = time.monotonic()
@@ -368,7 +369,7 @@ def report(
     print(f"  {seeded.output}")
     if seeded.seconds is not None:
         rate = seeded.requests / seeded.seconds
-        print(f"  seed_demo: {seeded.seconds:.1f} s ({rate:,.0f} requests/s), {seeded.quiet}")
+        print(f"  bench/fill.py: {seeded.seconds:.1f} s ({rate:,.0f} requests/s), {seeded.quiet}")
     print(f"  VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s; {seeded.requests:,} requests")
     print("\n== slowest queries per page (max over the runs)")
     for result in results:
@@ -387,7 +388,7 @@ def report(
     if seeded.seconds is not None:
         ok = seeded.seconds < SEED_TARGET_S
         passed &= ok
-        name = f"seed_demo --requests {seeded.requests}"
+        name = f"fill --requests {seeded.requests}"
         line = f"  {'PASS' if ok else 'FAIL'}  {name:40} {seeded.seconds * 1000:9.0f} {'':>8}"
         print(f"{line} {SEED_TARGET_S * 1000:7.0f}")
     for r in results:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sweep.py [--requests 1000000] [--due 10000] [--keep] [--profile]
 
-Creates a fresh PostgreSQL database, migrates it, seeds it with `manage.py seed_demo` so
+Creates a fresh PostgreSQL database, migrates it, fills it with bench/fill.py so
 that exactly `--due` requests have a reminder due (the rest later, or never when closed),
 runs VACUUM ANALYZE, then runs `reminders.sweep()` in this process against that database
 with Redis as the broker (no worker: the e-mails stay outbox rows and queued Celery
@@ -43,6 +43,7 @@ from bench.common import (  # noqa: E402
     database_sql,
     drop_database,
     exit_on_sigterm,
+    fill,
     manage,
     recreate_database,
 )
@@ -128,9 +129,8 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> Seeded:
     manage(env, "migrate", "--no-input", "-v", "0")
     now = datetime.now(UTC).replace(microsecond=0)
     started = time.monotonic()
-    output = manage(
+    output = fill(
         env,
-        "seed_demo",
         f"--requests={args.requests}",
         f"--due-now={args.due}",
         f"--seed={args.seed}",
@@ -307,7 +307,7 @@ def report(
         print(f"  {key}: {value}")
     print("\n== seeding")
     print(f"  {seeded.output}")
-    print(f"  seed_demo: {seeded.seconds:.1f} s; VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s")
+    print(f"  bench/fill.py: {seeded.seconds:.1f} s; VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s")
     print(f"  sweeps run at the seeding moment {seeded.now.isoformat()}")
     print("\n== backlog sweep")
     rest = backlog.seconds - backlog.publish_seconds
