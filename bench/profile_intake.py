@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import intake  # noqa: E402
+from bench.common import drop_database, flush_redis, recreate_database  # noqa: E402
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -247,8 +248,8 @@ def main() -> None:
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     env = intake.server_env(args, workdir)
-    intake.recreate_database(args.database)
-    intake.flush_redis(env["REDIS_URL"])
+    recreate_database(args.database)
+    flush_redis(env["REDIS_URL"])
     try:
         intake.prepare(env)
         os.environ.update(env)
@@ -259,8 +260,8 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            intake.drop_database(args.database)
-            intake.flush_redis(env["REDIS_URL"])
+            drop_database(args.database)
+            flush_redis(env["REDIS_URL"])
 
 
 if __name__ == "__main__":
