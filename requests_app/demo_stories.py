@@ -46,8 +46,8 @@ DISPUTE_PATHS = (
     ("request_answer", "answer", "decide:settled", "remedy_done", "close"),
     ("decide:withdrawn",),
 )
-# Each writes its case file (a PDF): a tenth of a second or more.
-MAX_DISPUTES = 12
+# Each writes its case file (a PDF), a tenth of a second or more: one of each path.
+MAX_DISPUTES = len(DISPUTE_PATHS)
 EXPLANATIONS = (
     "We looked into your request carefully.",
     "We checked every system that could hold your data.",
@@ -124,10 +124,10 @@ def story_of(rng: random.Random, state: str, country: str | None, now: datetime)
     if state in {Status.UNCONFIRMED, Status.LAPSED}:
         return story
     # Work on the systems for the rights that need it: every task of a finished request is
-    # done, some of one in progress.
+    # done, a few of one still open.
     needs_systems = data["request_type"] not in {RequestType.QUESTION, RequestType.COMPLAINT}
     story.started = state == Status.IN_PROGRESS or (needs_systems and rng.random() < 0.1)
-    if state == Status.IN_PROGRESS:
+    if story.started and not story.finished:
         story.tasks_done = demo.number(rng, 0, 3)
     if rng.random() < 0.08:
         story.follow_up = demo.pick(rng, demo.FOLLOW_UPS)

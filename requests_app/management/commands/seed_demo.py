@@ -147,7 +147,7 @@ def live(request: PrivacyRequest, story: Story, officer: Any) -> None:
     if story.online:
         link = request.links.filter(purpose=AccessLink.Purpose.VERIFY).order_by("pk").first()
         services.confirm_email(link)
-    request.refresh_from_db()
+        request.refresh_from_db()
     if story.extension:
         extend(request, *story.extension, officer)
     if story.started:
