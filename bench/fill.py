@@ -4,12 +4,12 @@
 
 Against the database of DATABASE_URL (the portal's settings from the environment). Only the
 benchmarks use it (bench/admin.py, bench/sweep.py); demo data comes from
-`manage.py seed_demo`, which goes through the portal's use cases at a few hundred requests a
-second. This writes the same rows those use cases would have written up to `--now` (see
-bench/fill_rows.py; tests/bench/test_fill.py holds it to that), about 7,000 requests a second
-on PostgreSQL: requests over ~400 days, mostly closed, with their events, waits, messages,
-tasks and the reminders a sweep at `--now` sends, so that the real sweep carries on from
-there. `--due-now M` leaves the latest reminder of M open requests unsent: the backlog a
+`manage.py seed_demo`, which goes through the portal's use cases at some tens of requests a
+second. This writes the rows those use cases would have written up to `--now` (see
+bench/fill_rows.py; tests/bench/test_fill.py holds it to that), thousands of requests a
+second on PostgreSQL: requests over ~400 days, mostly closed, with their events, waits,
+messages, tasks and the reminders a sweep at `--now` sends, so that the real sweep carries
+on from there. `--due-now M` leaves the latest reminder of M open requests unsent: the backlog a
 sweep finds after the beat was down. Not written: private links, the outbox, staff users.
 
 Rows are written per chunk of requests, one transaction each: with COPY on PostgreSQL (while
