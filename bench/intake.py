@@ -27,6 +27,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.cluster import (  # noqa: E402
+    INTAKE,
     VENV_BIN,
     csrf_pair,
     free_port,
@@ -50,7 +51,6 @@ from bench.common import (  # noqa: E402
 from bench.cpu import cpu_sample, cpu_use  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_name("intake.lua")
-INTAKE_PATH = "/requests/new/"
 FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 100.0
@@ -377,7 +377,7 @@ def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path
         # Generous: with many workers, the one that answers may still be starting on 2 cores.
         cookie, token = csrf_pair(port, timeout=60)
         settings = Load(args.wrk_threads, args.connections, token, cookie, server.pid)
-        intake_warmup, intake = drive(wrk, base, INTAKE_PATH, "intake", args, settings)
+        intake_warmup, intake = drive(wrk, base, INTAKE, "intake", args, settings)
         floor_warmup, floor = drive(wrk, base, FLOOR_PATH, "floor", args, settings)
     finally:
         stop(server, timeout=30)
