@@ -1,1 +1,2 @@
-"""Benchmarks of the portal. Nothing in the project imports this package."""
+"""Benchmarks of the portal. The project never imports this package; tests/bench checks the
+benchmarks' fast path (bench/fill.py) against the portal's own methods."""

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/admin.py [--requests 1000000] [--runs 10] [--keep] [--reuse]
 
-Creates a fresh PostgreSQL database, migrates it, seeds it with `manage.py seed_demo` (timed),
+Creates a fresh PostgreSQL database, migrates it, fills it with bench/fill.py (timed),
 runs VACUUM ANALYZE, then, in this process (`django.setup()` against that database, DEBUG
 off), signs in as an officer (a superuser) through the real login form with password and TOTP
 code (ADMIN_REQUIRE_2FA on, as in production) and fetches each page with Django's test
@@ -19,13 +19,10 @@ target passes when every timed run (the max) is under it. See docs/BENCHMARKS.md
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import re
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,26 +32,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import redis
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    PG_SERVER,
-    REDIS_SERVER,
-    ROOT,
+    QUIET_CORES,
     busy_cores,
     code_version,
     database_sql,
     drop_database,
     exit_on_sigterm,
+    explain,
+    fill,
+    flush_redis,
+    machine,
     manage,
+    others_running,
+    portal_env,
     recreate_database,
+    setup_django,
 )
 
 LIST = "/admin/requests_app/privacyrequest/"
 PASSWORD = "bench-officer-password-42"  # noqa: S105 (a throwaway user in a throwaway database)
 SEED_TARGET_S = 180.0
-QUIET_CORES = 0.15
+# What would disturb the timed fetches: servers and load of other benchmarks, test runs.
+OTHERS = "gunicorn|wrk|pytest"
 
 
 def parse_args() -> argparse.Namespace:
@@ -77,50 +78,26 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_env(args: argparse.Namespace, static_root: Path) -> dict[str, str]:
-    """The portal's production-like settings pointed at the benchmark's own database."""
-    return {
-        **os.environ,
-        # Hashed static names (manifest storage) as in production, collected into a temp dir.
-        "STATIC_ROOT": str(static_root),
-        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "REDIS_URL": f"{REDIS_SERVER}/{args.redis_db}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_URL": "consolemail://",
-        "DEBUG": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "testserver",
-        "ADMIN_REQUIRE_2FA": "true",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
+    """Production-like settings, the second factor on; hashed static names (the manifest
+    storage) as in production, collected into a temporary directory."""
+    return portal_env(
+        args.database,
+        args.redis_db,
+        STATIC_ROOT=str(static_root),
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="testserver",
+        ADMIN_REQUIRE_2FA="true",
+        LOG_LEVEL="WARNING",
+    )
 
 
-# --- Machine ------------------------------------------------------------------------------
+# --- The machine's load -------------------------------------------------------------------
 
 
-def machine(env: dict[str, str]) -> dict[str, str]:
-    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.split("\n")
-    (postgres,) = database_sql(env, "SELECT version()")[0]
-    (buffers,) = database_sql(env, "SHOW shared_buffers")[0]
-    return {
-        "cores (nproc)": str(os.cpu_count()),
-        "cpu (lscpu)": cpu.group(1).strip() if cpu else platform.processor(),
-        "memory (free -h)": " ".join(memory[1].split()[1:4]) + " (total used free)",
-        "postgresql": f"{postgres.split(' on ')[0]}, shared_buffers {buffers}",
-        "python": platform.python_version(),
-    }
-
-
-OTHERS = "gunicorn|wrk|pytest"
-
-
-def others_running() -> list[str]:
+def others() -> list[str]:
     """Other benchmarks' servers and load generators (bench/intake.py) or test runs."""
-    found = subprocess.run(["pgrep", "-af", OTHERS], capture_output=True, text=True)
-    lines = [line.split(maxsplit=1) for line in found.stdout.splitlines()]
-    return [rest[:60] for pid, rest in lines if int(pid) != os.getpid()]
+    return [line.split(maxsplit=1)[1][:60] for line in others_running(OTHERS)]
 
 
 class Watch(threading.Thread):
@@ -133,7 +110,7 @@ class Watch(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(1.0):
-            self.seen.update(others_running())
+            self.seen.update(others())
 
     def stop(self) -> str:
         self.done.set()
@@ -145,7 +122,7 @@ def wait_for_quiet(patience: float, before: str) -> str:
     """Wait until no other benchmark runs and the machine is idle; say how it was."""
     deadline = time.monotonic() + patience
     while True:
-        running = others_running()
+        running = others()
         cores = busy_cores()
         if (not running and cores <= QUIET_CORES) or time.monotonic() >= deadline:
             break
@@ -176,7 +153,7 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> Seeded:
         quiet = wait_for_quiet(args.wait_idle, "seeding")
         print(f"seeding {args.requests} requests …", flush=True)
         started = time.monotonic()
-        output = manage(env, "seed_demo", f"--requests={args.requests}", f"--seed={args.seed}")
+        output = fill(env, f"--requests={args.requests}", f"--seed={args.seed}")
         seconds = time.monotonic() - started
         print(f"seeded in {seconds:.1f} s", flush=True)
     started = time.monotonic()
@@ -222,17 +199,9 @@ class Measured:
         return self.status == 200 and within_budget and self.max < self.page.max_ms
 
 
-def setup_django(env: dict[str, str]) -> None:
-    """In this process, with the benchmark's settings (before the first Django import).
-
-    The pages link their static files by hashed name when the storage keeps a manifest,
-    as in production: those are collected first, into the benchmark's temporary directory.
-    """
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def collect_static(env: dict[str, str]) -> None:
+    """The pages link their static files by hashed name when the storage keeps a manifest,
+    as in production: those are collected first, into the benchmark's temporary directory."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -339,17 +308,6 @@ def measure(client: Any, page: Page, runs: int) -> Measured:
     return measured
 
 
-def explain(statement: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) runs the query: inside a transaction rolled back."""
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
-    return plan
-
-
 # --- Report -------------------------------------------------------------------------------
 
 
@@ -368,7 +326,7 @@ def report(
     print(f"  {seeded.output}")
     if seeded.seconds is not None:
         rate = seeded.requests / seeded.seconds
-        print(f"  seed_demo: {seeded.seconds:.1f} s ({rate:,.0f} requests/s), {seeded.quiet}")
+        print(f"  bench/fill.py: {seeded.seconds:.1f} s ({rate:,.0f} requests/s), {seeded.quiet}")
     print(f"  VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s; {seeded.requests:,} requests")
     print("\n== slowest queries per page (max over the runs)")
     for result in results:
@@ -387,7 +345,7 @@ def report(
     if seeded.seconds is not None:
         ok = seeded.seconds < SEED_TARGET_S
         passed &= ok
-        name = f"seed_demo --requests {seeded.requests}"
+        name = f"fill --requests {seeded.requests}"
         line = f"  {'PASS' if ok else 'FAIL'}  {name:40} {seeded.seconds * 1000:9.0f} {'':>8}"
         print(f"{line} {SEED_TARGET_S * 1000:7.0f}")
     for r in results:
@@ -401,6 +359,7 @@ def report(
 def benchmark(args: argparse.Namespace, env: dict[str, str]) -> bool:
     seeded = seed(args, env)
     setup_django(env)
+    collect_static(env)
     client = signed_in_client()
     found = samples()
     quiet = wait_for_quiet(args.wait_idle, "the timed runs")
@@ -430,14 +389,14 @@ def main() -> None:
     print(f"code: {code_version()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", flush=True)
     if not args.reuse:
         recreate_database(args.database)
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    flush_redis(env["REDIS_URL"])
     try:
         passed = benchmark(args, env)
     finally:
         if not args.keep:
             # WITH (FORCE) also ends this process's own connection to it.
             drop_database(args.database)
-        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+        flush_redis(env["REDIS_URL"])
         shutil.rmtree(static_root, ignore_errors=True)
     print(f"\n{'PASS' if passed else 'FAIL'}")
     sys.exit(0 if passed else 1)

@@ -1,20 +1,45 @@
-"""What the benchmarks share: their own PostgreSQL databases, manage.py, the machine's load."""
+"""What the benchmarks share: their environment and databases, the machine, its load, Django."""
 
 from __future__ import annotations
 
 import os
+import platform
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import psycopg
+import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 REDIS_SERVER = "redis://127.0.0.1:6379"
+# More cores than this busy (of the whole machine) and a measurement is not a quiet one.
+QUIET_CORES = 0.15
+# What disturbs a measurement: the benchmarks themselves and what they start.
+OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|intake|profile_intake|scale|sweep)\.py"
+
+
+# --- Environment, databases ---------------------------------------------------------------
+
+
+def portal_env(database: str, redis_db: int | None, **settings: str) -> dict[str, str]:
+    """The portal's settings as a deployment gives them (privacyportal/settings.py), pointed
+    at the benchmark's own database and Redis db (None: no broker), plus `settings`."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
+        "DATABASE_URL": f"{PG_SERVER}/{database}",
+        "REDIS_URL": "" if redis_db is None else f"{REDIS_SERVER}/{redis_db}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": "consolemail://",
+        "PYTHONPATH": str(ROOT),
+        **settings,
+    }
 
 
 def server_connection() -> psycopg.Connection:
@@ -34,9 +59,22 @@ def recreate_database(name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def flush_redis(url: str) -> None:
+    redis.Redis.from_url(url).flushdb()
+
+
 def manage(env: dict[str, str], *words: str) -> str:
+    return run_python(env, "manage.py", *words)
+
+
+def fill(env: dict[str, str], *words: str) -> str:
+    """The fast path (bench/fill.py) into the environment's database; its summary line."""
+    return run_python(env, "bench/fill.py", *words)
+
+
+def run_python(env: dict[str, str], script: str, *words: str) -> str:
     result = subprocess.run(
-        [str(PYTHON), "manage.py", *words],
+        [str(PYTHON), script, *words],
         cwd=ROOT,
         env=env,
         check=True,
@@ -52,6 +90,50 @@ def database_sql(env: dict[str, str], statement: str, params: tuple = ()) -> lis
         return cursor.fetchall() if cursor.description else []
 
 
+# --- Django in the benchmark's own process --------------------------------------------------
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Django with the benchmark's settings, before the first import of the portal."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def explain(statement: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) runs the query: inside a transaction rolled back."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
+
+
+# --- The machine and its load ---------------------------------------------------------------
+
+
+def machine(env: dict[str, str]) -> dict[str, str]:
+    """What the figures were measured on."""
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.split("\n")
+    (postgres,) = database_sql(env, "SELECT version()")[0]
+    (buffers,) = database_sql(env, "SHOW shared_buffers")[0]
+    found = {
+        "cores (nproc)": str(os.cpu_count()),
+        "cpu (lscpu)": cpu.group(1).strip() if cpu else platform.processor(),
+        "memory (free -h)": " ".join(memory[1].split()[1:4]) + " (total used free)",
+        "postgresql": f"{postgres.split(' on ')[0]}, shared_buffers {buffers}",
+    }
+    if env.get("REDIS_URL"):
+        found["redis"] = redis.Redis.from_url(env["REDIS_URL"]).info("server")["redis_version"]
+    found["python"] = platform.python_version()
+    return found
+
+
 def busy_cores(seconds: float = 2.0) -> float:
     """Cores busy on the whole machine meanwhile (0.0 = idle), from /proc/stat."""
 
@@ -65,8 +147,13 @@ def busy_cores(seconds: float = 2.0) -> float:
     return (busy() - before) / (time.monotonic() - started)
 
 
-# What disturbs a measurement: the benchmarks themselves and what they start.
-OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|intake|profile_intake|scale|sweep)\.py"
+def wait_for_idle(patience: float) -> float:
+    """Wait up to `patience` seconds for a quiet machine; returns the last busy reading."""
+    deadline = time.monotonic() + patience
+    cores = busy_cores()
+    while cores > QUIET_CORES and time.monotonic() < deadline:
+        cores = busy_cores()
+    return cores
 
 
 def ancestors() -> set[int]:
@@ -79,11 +166,10 @@ def ancestors() -> set[int]:
     return found
 
 
-def others_running() -> list[str]:
-    """Command lines of other benchmarks, or of what they start, running now."""
-    result = subprocess.run(
-        ["pgrep", "-af", OTHER_BENCHMARKS], capture_output=True, text=True, check=False
-    )
+def others_running(pattern: str = OTHER_BENCHMARKS) -> list[str]:
+    """Command lines of other processes matching `pattern` (other benchmarks and what they
+    start, by default), running now."""
+    result = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True, check=False)
     own = ancestors()
     return [line for line in result.stdout.splitlines() if int(line.split()[0]) not in own]
 

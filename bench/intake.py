@@ -13,18 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,27 +26,34 @@ import psycopg
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.cluster import (  # noqa: E402
+    INTAKE,
+    VENV_BIN,
+    csrf_pair,
+    free_port,
+    healthz,
+    spawn,
+    stop,
+    wait_until,
+)
 from bench.common import (  # noqa: E402
-    PG_SERVER,
-    REDIS_SERVER,
-    ROOT,
+    QUIET_CORES,
     code_version,
     drop_database,
     exit_on_sigterm,
+    flush_redis,
     manage,
+    portal_env,
     recreate_database,
+    wait_for_idle,
     wait_for_others,
 )
+from bench.cpu import cpu_sample, cpu_use  # noqa: E402
 
-VENV_BIN = ROOT / ".venv" / "bin"
 LUA_SCRIPT = Path(__file__).with_name("intake.lua")
-INTAKE_PATH = "/requests/new/"
 FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 100.0
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-# More than this many cores busy before the run (or "other" during it) taints the figures.
-NOISY_CORES = 0.15
 
 
 def parse_args() -> argparse.Namespace:
@@ -94,25 +95,18 @@ def require_wrk() -> str:
 
 
 def server_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
-    """Production-like settings, as a deployment would set them (privacyportal/settings.py)."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "REDIS_URL": f"{REDIS_SERVER}/{args.redis_db}",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_URL": "consolemail://",
-        "INTAKE_RATE_LIMIT": "1000000000",
-        "PYTHONPATH": str(ROOT),
-        "BENCH_STATIC_ROOT": str(workdir / "static"),
-    }
-
-
-def flush_redis(url: str) -> None:
-    redis.Redis.from_url(url).flushdb()
+    """Production-like settings, with bench.settings for the floor view."""
+    return portal_env(
+        args.database,
+        args.redis_db,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        INTAKE_RATE_LIMIT="1000000000",
+        BENCH_STATIC_ROOT=str(workdir / "static"),
+    )
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -124,12 +118,6 @@ def prepare(env: dict[str, str]) -> None:
             "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text, "
             "created_at timestamptz DEFAULT now())"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_gunicorn(
@@ -155,148 +143,8 @@ def start_gunicorn(
         # Its default path is shared by every gunicorn of the user: another one's to keep.
         "--no-control-socket",
     ]
-    # Own process group, so that stopping it never touches anything else. Its output (one
-    # log line per request) goes to the log, as it would in production.
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output
-        )
-
-
-def wait_until_serving(base: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:  # refused, reset or timed out while the workers start
-            pass
-        time.sleep(0.3)
-    sys.exit(f"gunicorn did not answer on {base} within {timeout:.0f} s")
-
-
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def csrf_pair(base: str) -> tuple[str, str]:
-    """The csrftoken cookie and the form's hidden token; one pair serves every POST."""
-    # Generous: with many workers, the one that answers may still be starting on 2 cores.
-    with urllib.request.urlopen(f"{base}{INTAKE_PATH}", timeout=60) as response:  # noqa: S310
-        cookies = response.headers.get_all("Set-Cookie") or []
-        page = response.read().decode()
-    cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    return cookie, token
-
-
-# --- CPU accounting -----------------------------------------------------------------------
-
-
-@dataclass
-class CpuSample:
-    at: float
-    machine_busy: int
-    interrupts: int  # irq + softirq: the kernel's loopback TCP work, charged to no process
-    by_pid: dict[int, tuple[str, int, int]]  # pid: (comm, parent pid, own + children's ticks)
-    children_seconds: float  # CPU of reaped children: wrk, once it has exited
-
-
-def read_processes() -> dict[int, tuple[str, int, int]]:
-    processes = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        comm = raw[raw.index("(") + 1 : raw.rindex(")")]
-        fields = raw[raw.rindex(")") + 2 :].split()
-        # utime + stime + cutime + cstime: a worker or backend that exits is reaped by its
-        # parent (gunicorn's master, the postmaster), whose children's time then holds it.
-        ticks = sum(int(f) for f in fields[11:15])
-        processes[int(entry.name)] = (comm, int(fields[1]), ticks)
-    return processes
-
-
-def cpu_sample() -> CpuSample:
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return CpuSample(
-        at=time.monotonic(),
-        machine_busy=sum(values[:8]) - idle,
-        interrupts=values[5] + values[6],
-        by_pid=read_processes(),
-        children_seconds=usage.ru_utime + usage.ru_stime,
-    )
-
-
-def descendants(root: int, processes: dict[int, tuple[str, int, int]]) -> set[int]:
-    found = {root}
-    grew = True
-    while grew:
-        new = {pid for pid, (_, ppid, _) in processes.items() if ppid in found} - found
-        found |= new
-        grew = bool(new)
-    return found
-
-
-Group = Callable[[dict[int, tuple[str, int, int]]], set[int]]
-
-
-def cpu_use(before: CpuSample, after: CpuSample, server_pid: int) -> dict[str, float]:
-    """Cores used on average by each party between two samples (2.0 = both cores busy)."""
-    elapsed = after.at - before.at
-
-    def cores(group: Group) -> float:
-        # Each sample's members summed apart: a process that started meanwhile counts in
-        # full, one that exited is in its parent's children's time, and neither twice.
-        def total(sample: CpuSample) -> int:
-            return sum(sample.by_pid[p][2] for p in group(sample.by_pid))
-
-        return (total(after) - total(before)) / CLOCK_TICKS / elapsed
-
-    def named(prefix: str) -> Group:
-        return lambda by_pid: {p for p, (comm, _, _) in by_pid.items() if comm.startswith(prefix)}
-
-    use = {
-        "machine": (after.machine_busy - before.machine_busy) / CLOCK_TICKS / elapsed,
-        "gunicorn": cores(lambda by_pid: descendants(server_pid, by_pid)),
-        "postgres": cores(named("postgres")),
-        "redis": cores(named("redis-server")),
-        "wrk": (after.children_seconds - before.children_seconds) / elapsed,
-        "irq": (after.interrupts - before.interrupts) / CLOCK_TICKS / elapsed,
-    }
-    # Whatever else ran meanwhile (another process on the machine): the figures' noise.
-    use["other"] = max(use["machine"] - sum(v for k, v in use.items() if k != "machine"), 0.0)
-    return use
-
-
-def wait_for_idle(patience: float) -> float:
-    """Wait up to `patience` seconds for a quiet machine; returns the last busy reading."""
-    deadline = time.monotonic() + patience
-    busy = busy_cores()
-    while busy > NOISY_CORES and time.monotonic() < deadline:
-        busy = busy_cores()
-    return busy
-
-
-def busy_cores(seconds: float = 2.0) -> float:
-    """How busy the machine is before the benchmark starts (0.0 = idle)."""
-    before = cpu_sample()
-    time.sleep(seconds)
-    after = cpu_sample()
-    return (after.machine_busy - before.machine_busy) / CLOCK_TICKS / (after.at - before.at)
+    # Its output (one log line per request) goes to the log, as it would in production.
+    return spawn(command, env, log)
 
 
 # --- Load --------------------------------------------------------------------------------
@@ -466,7 +314,7 @@ def print_runs(intake: Run, floor: Run) -> None:
         parts = "  ".join(f"{k} {v:.2f}" for k, v in run.cpu.items())
         per_request = run.cpu["gunicorn"] * 1000 / run.rps if run.rps else 0
         print(f"  {run.name:8}{parts}   gunicorn CPU per request {per_request:.1f} ms")
-        if run.cpu["other"] > NOISY_CORES:
+        if run.cpu["other"] > QUIET_CORES:
             print(f"  WARNING: other processes took {run.cpu['other']:.2f} cores during {run.name}")
 
 
@@ -525,13 +373,14 @@ def benchmark(args: argparse.Namespace, wrk: str, env: dict[str, str], log: Path
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(args, env, port, log)
     try:
-        wait_until_serving(base)
-        cookie, token = csrf_pair(base)
+        wait_until(lambda: healthz(port)[0] == 200, 30, f"gunicorn to answer on {base}", 0.3)
+        # Generous: with many workers, the one that answers may still be starting on 2 cores.
+        cookie, token = csrf_pair(port, timeout=60)
         settings = Load(args.wrk_threads, args.connections, token, cookie, server.pid)
-        intake_warmup, intake = drive(wrk, base, INTAKE_PATH, "intake", args, settings)
+        intake_warmup, intake = drive(wrk, base, INTAKE, "intake", args, settings)
         floor_warmup, floor = drive(wrk, base, FLOOR_PATH, "floor", args, settings)
     finally:
-        stop_gunicorn(server)
+        stop(server, timeout=30)
     print_runs(intake, floor)
     if intake.errors or floor.errors:
         print_log_tail(log)
@@ -564,7 +413,7 @@ def main() -> None:
     wait_for_others(args.wait_idle)
     idle = wait_for_idle(args.wait_idle)
     print(f"machine busy before the run: {idle:.2f} cores")
-    if idle > NOISY_CORES:
+    if idle > QUIET_CORES:
         print("WARNING: something else is using the CPU; the figures will be low and noisy")
     recreate_database(args.database)
     flush_redis(env["REDIS_URL"])

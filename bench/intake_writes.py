@@ -19,7 +19,6 @@ and the wall time. A fresh database `privacyportal_bench_writes`, dropped unless
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -28,15 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    PG_SERVER,
-    ROOT,
     drop_database,
     manage,
+    portal_env,
     recreate_database,
+    setup_django,
     wait_for_others,
 )
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+from bench.cpu import CLOCK_TICKS, process_ticks  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -67,13 +65,6 @@ class Figures:
         )
 
 
-def backend_ticks(pid: int) -> int:
-    """utime + stime of a PostgreSQL backend, in clock ticks."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def measure(name: str, filings: int, write: Callable[[int], None]) -> Figures:
     from django.db import connection
 
@@ -82,13 +73,13 @@ def measure(name: str, filings: int, write: Callable[[int], None]) -> Figures:
         (pid,) = cursor.fetchone()
     for n in range(50):  # warm: plans, caches, the connection
         write(-1 - n)
-    ticks, cpu, wall = backend_ticks(pid), time.process_time(), time.perf_counter()
+    ticks, cpu, wall = process_ticks(pid), time.process_time(), time.perf_counter()
     for n in range(filings):
         write(n)
     return Figures(
         name,
         filings,
-        backend_ticks(pid) - ticks,
+        process_ticks(pid) - ticks,
         time.process_time() - cpu,
         time.perf_counter() - wall,
     )
@@ -210,22 +201,12 @@ def floor(n: int) -> None:
 def main() -> None:
     args = parse_args()
     wait_for_others(args.wait_idle)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "REDIS_URL": "",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        "PYTHONPATH": str(ROOT),
-    }
+    # No broker: the publish is switched off below, the writes alone are measured.
+    env = portal_env(args.database, None, DEBUG="false", SECRET_KEY="bench-" + "x" * 60)
     recreate_database(args.database)
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
-        os.environ.update(env)
-        import django
-
-        django.setup()
+        setup_django(env)
         from django.db import connection
 
         from requests_app import outbox

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import intake  # noqa: E402
+from bench.cluster import INTAKE  # noqa: E402
+from bench.common import drop_database, flush_redis, recreate_database  # noqa: E402
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -113,7 +115,7 @@ def post(client: Client, path: str, data: dict[str, str]) -> None:
 
 def post_filings(client: Client, numbers: Iterator[int], count: int, token: str) -> None:
     for _ in range(count):
-        post(client, intake.INTAKE_PATH, filing(next(numbers), token))
+        post(client, INTAKE, filing(next(numbers), token))
 
 
 def timed(label: str, count: int, action: Callable[[], object]) -> None:
@@ -129,7 +131,7 @@ def time_stack(client: Client, token: str, numbers: Iterator[int], count: int) -
     timed(
         "POST /requests/new/ (whole stack, test client)",
         count,
-        lambda: post(client, intake.INTAKE_PATH, filing(next(numbers), token)),
+        lambda: post(client, INTAKE, filing(next(numbers), token)),
     )
     timed(
         "POST /bench/floor/ (whole stack, test client)",
@@ -222,7 +224,7 @@ def profile(args: argparse.Namespace, workdir: Path) -> None:
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True, SERVER_NAME="127.0.0.1")
-    client.get(intake.INTAKE_PATH)
+    client.get(INTAKE)
     token = client.cookies["csrftoken"].value  # the cookie's value is a valid token too
     numbers = iter(range(10**9))
     post_filings(client, numbers, 50, token)  # warm: imports, holiday calendars, connections
@@ -247,8 +249,8 @@ def main() -> None:
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     env = intake.server_env(args, workdir)
-    intake.recreate_database(args.database)
-    intake.flush_redis(env["REDIS_URL"])
+    recreate_database(args.database)
+    flush_redis(env["REDIS_URL"])
     try:
         intake.prepare(env)
         os.environ.update(env)
@@ -259,8 +261,8 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            intake.drop_database(args.database)
-            intake.flush_redis(env["REDIS_URL"])
+            drop_database(args.database)
+            flush_redis(env["REDIS_URL"])
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/scale.py [--filings 2000] [--threads 16] [--restart-postgres]
 
-Runs the scenarios of tests/test_scale_out.py (which CI runs with 300 filings) on a fresh
-PostgreSQL database `privacyportal_bench_scale` and Redis db 12, and prints their figures:
+Runs the scenarios of bench/scale_out.py and bench/scale_restart.py (which
+tests/test_scale_out.py runs in CI with 300 filings) on a fresh PostgreSQL database
+`privacyportal_bench_scale` and Redis db 12, and prints their figures:
 
 1. Filings through both gunicorns at once, the confirmation e-mails from both workers,
    reminder sweeps on both workers at the same moment, one worker SIGKILLed while it sends;
@@ -26,15 +27,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-import redis
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    PG_SERVER,
-    REDIS_SERVER,
     ROOT,
     drop_database,
+    flush_redis,
+    portal_env,
     recreate_database,
+    setup_django,
     wait_for_others,
 )
 
@@ -60,29 +60,20 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     wait_for_others(args.wait_idle)
-    redis_url = f"{REDIS_SERVER}/{args.redis_db}"
-    os.environ |= {
-        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "REDIS_URL": redis_url,
-    }
-    os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    sys.path.insert(0, str(ROOT))
+    env = portal_env(args.database, args.redis_db)
+    database_url, redis_url = env["DATABASE_URL"], env["REDIS_URL"]
     os.chdir(ROOT)
     recreate_database(args.database)
-
-    import django
-
-    django.setup()
+    setup_django(env)
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from tests import test_scale_out as scale
+    from bench import cluster, scale_out, scale_restart
 
     call_command("migrate", "--no-input", verbosity=0)
     pg = None
     if args.restart_postgres:
-        pg = scale.postgres_cluster(int(connection.settings_dict["PORT"] or 5432))
+        pg = scale_restart.postgres_cluster(int(connection.settings_dict["PORT"] or 5432))
         if pg is None:
             sys.exit("--restart-postgres: no local cluster that pg_ctlcluster can restart")
 
@@ -90,45 +81,45 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as workdir:
         tmp = Path(workdir)
         static_root = tmp / "static"
-        scale.collect_static(static_root)
+        cluster.collect_static(static_root)
 
         def run(name: str, prove) -> dict:
-            redis.Redis.from_url(redis_url).flushdb()
+            flush_redis(redis_url)
             call_command("flush", "--no-input", verbosity=0)
             folder = tmp / name
             folder.mkdir()
             secret_key = os.urandom(32).hex()
-            env = scale.cluster_env(static_root, redis_url, secret_key)
-            cluster = scale.Cluster(folder, env, redis_url, secret_key)
+            env = cluster.cluster_env(static_root, redis_url, secret_key, database_url)
+            running = cluster.Cluster(folder, env, redis_url, secret_key)
             try:
-                return prove(cluster)
+                return prove(running)
             finally:
-                cluster.stop_all()
+                running.stop_all()
                 connection.close()
 
         try:
             figures["scale_out"] = run(
                 "scale-out",
-                lambda cluster: scale.prove_scale_out(cluster, args.filings, args.threads),
+                lambda running: scale_out.prove_scale_out(running, args.filings, args.threads),
             )
-            print(scale.describe_scale_out(figures["scale_out"]), flush=True)
+            print(scale_out.describe_scale_out(figures["scale_out"]), flush=True)
             if pg is not None:
                 wait_for_others(args.wait_idle)  # the restart would break their runs
                 try:
                     figures["restart"] = run(
                         "restart",
-                        lambda cluster: scale.prove_restart(
-                            cluster, pg, args.restart_filings, args.restart_filings, args.threads
+                        lambda running: scale_restart.prove_restart(
+                            running, pg, args.restart_filings, args.restart_filings, args.threads
                         ),
                     )
-                    print(scale.describe_restart(figures["restart"]), flush=True)
-                except scale.RestartRefused as refused:
+                    print(scale_restart.describe_restart(figures["restart"]), flush=True)
+                except scale_restart.RestartRefused as refused:
                     print(refused, flush=True)
         finally:
-            if pg is not None and not scale.postgres_is_up(5432):
-                scale.pg_ctl(pg, "start")
+            if pg is not None and not scale_restart.postgres_is_up(5432):
+                scale_restart.pg_ctl(pg, "start")
             connections.close_all()
-            redis.Redis.from_url(redis_url).flushdb()
+            flush_redis(redis_url)
             if not args.keep:
                 drop_database(args.database)
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sweep.py [--requests 1000000] [--due 10000] [--keep] [--profile]
 
-Creates a fresh PostgreSQL database, migrates it, seeds it with `manage.py seed_demo` so
+Creates a fresh PostgreSQL database, migrates it, fills it with bench/fill.py so
 that exactly `--due` requests have a reminder due (the rest later, or never when closed),
 runs VACUUM ANALYZE, then runs `reminders.sweep()` in this process against that database
 with Redis as the broker (no worker: the e-mails stay outbox rows and queued Celery
@@ -16,13 +16,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
-import platform
 import pstats
-import re
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -35,23 +31,25 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
-    PG_SERVER,
-    REDIS_SERVER,
-    ROOT,
-    busy_cores,
     code_version,
     database_sql,
     drop_database,
     exit_on_sigterm,
+    explain,
+    fill,
+    flush_redis,
+    machine,
     manage,
+    portal_env,
     recreate_database,
+    setup_django,
+    wait_for_idle,
 )
 
 TARGET_BACKLOG_S = 20.0
 TARGET_IDLE_MS = 50.0
 INDEX = "request_next_reminder_idx"
 CELERY_QUEUE = "celery"
-QUIET_CORES = 0.15
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,47 +66,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true", help="cProfile the backlog sweep")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     return parser.parse_args()
-
-
-# --- Environment, database ----------------------------------------------------------------
-
-
-def bench_env(args: argparse.Namespace) -> dict[str, str]:
-    """The portal's settings pointed at the benchmark's own database and Redis db."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "privacyportal.settings",
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "REDIS_URL": f"{REDIS_SERVER}/{args.redis_db}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_URL": "consolemail://",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-# --- Machine ------------------------------------------------------------------------------
-
-
-def machine(env: dict[str, str]) -> dict[str, str]:
-    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.split("\n")
-    (postgres,) = database_sql(env, "SELECT version()")[0]
-    return {
-        "cores (nproc)": str(os.cpu_count()),
-        "cpu": cpu.group(1).strip() if cpu else platform.processor(),
-        "memory (free -h)": " ".join(memory[1].split()[1:4]) + " (total used free)",
-        "postgresql": postgres.split(" on ")[0],
-        "redis": redis.Redis.from_url(env["REDIS_URL"]).info("server")["redis_version"],
-        "python": platform.python_version(),
-    }
-
-
-def wait_for_idle(patience: float) -> float:
-    deadline = time.monotonic() + patience
-    cores = busy_cores()
-    while cores > QUIET_CORES and time.monotonic() < deadline:
-        cores = busy_cores()
-    return cores
 
 
 # --- Seeding ------------------------------------------------------------------------------
@@ -128,9 +85,8 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> Seeded:
     manage(env, "migrate", "--no-input", "-v", "0")
     now = datetime.now(UTC).replace(microsecond=0)
     started = time.monotonic()
-    output = manage(
+    output = fill(
         env,
-        "seed_demo",
         f"--requests={args.requests}",
         f"--due-now={args.due}",
         f"--seed={args.seed}",
@@ -170,15 +126,6 @@ class Idle:
     lines: int = 0
     claim_sql: str = ""
     plan: str = ""
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """In this process, with the benchmark's settings (before the first Django import)."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def timed_publishing() -> Callable[[], float]:
@@ -253,17 +200,6 @@ def sweep_idle(now: datetime, runs: int) -> Idle:
     return idle
 
 
-def explain(claim_sql: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) runs the query: inside a transaction rolled back."""
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {claim_sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        transaction.set_rollback(True)
-    return plan
-
-
 # --- Report -------------------------------------------------------------------------------
 
 
@@ -307,7 +243,7 @@ def report(
         print(f"  {key}: {value}")
     print("\n== seeding")
     print(f"  {seeded.output}")
-    print(f"  seed_demo: {seeded.seconds:.1f} s; VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s")
+    print(f"  bench/fill.py: {seeded.seconds:.1f} s; VACUUM ANALYZE: {seeded.vacuum_seconds:.1f} s")
     print(f"  sweeps run at the seeding moment {seeded.now.isoformat()}")
     print("\n== backlog sweep")
     rest = backlog.seconds - backlog.publish_seconds
@@ -344,17 +280,17 @@ def benchmark(args: argparse.Namespace, env: dict[str, str]) -> bool:
 def main() -> None:
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     args = parse_args()
-    env = bench_env(args)
+    env = portal_env(args.database, args.redis_db)
     print(f"code: {code_version()}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     recreate_database(args.database)
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    flush_redis(env["REDIS_URL"])
     try:
         passed = benchmark(args, env)
     finally:
         if not args.keep:
             # WITH (FORCE) also ends this process's own connection to it.
             drop_database(args.database)
-            redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+            flush_redis(env["REDIS_URL"])
     print(f"\n{'PASS' if passed else 'FAIL'}")
     sys.exit(0 if passed else 1)
 

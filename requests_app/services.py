@@ -52,9 +52,18 @@ def provisional_reference() -> str:
 
 
 def file_request(
-    data: dict[str, Any], *, language: str, ip_address: str | None, form_token: str = ""
+    data: dict[str, Any],
+    *,
+    language: str,
+    ip_address: str | None,
+    form_token: str = "",
+    received_at: datetime | None = None,
 ) -> tuple[PrivacyRequest, bool]:
-    """File a request and mail the confirmation link. Returns (request, created)."""
+    """File a request and mail the confirmation link. Returns (request, created).
+
+    `received_at` is for demo data (`manage.py seed_demo`): a filing made days ago, whose
+    clock and reminders run from then. The intake leaves it out: received now.
+    """
     key = submission_key(data, form_token)
     request = PrivacyRequest(
         request_type=data["request_type"],
@@ -65,6 +74,7 @@ def file_request(
         language=language,
         ip_address=ip_address,
         submission_key=key,
+        received_at=received_at or timezone.now(),
     )
     request.set_deadline()
     try:

@@ -148,7 +148,7 @@ def celery_worker(
         "DATABASE_URL": database_url(),
         "EMAIL_URL": email_url or f"filemail:///{mail_dir}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "bench.worker_settings",
     }
     command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
     command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]

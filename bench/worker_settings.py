@@ -1,4 +1,4 @@
-"""The project's settings with both sweeps every second, for the Celery workers tests start:
+"""The project's settings with both sweeps every second, for the Celery workers the tests and benchmarks start:
 beat's own schedule (every minute, every five) would keep a test waiting."""
 
 from privacyportal.settings import *  # noqa: F403
