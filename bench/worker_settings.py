@@ -1,5 +1,5 @@
-"""The project's settings with both sweeps every second, for the Celery workers the tests and benchmarks start:
-beat's own schedule (every minute, every five) would keep a test waiting."""
+"""The project's settings with both sweeps every second, for the Celery workers that tests and
+benchmarks start: beat's own schedule (every minute, every five) would keep them waiting."""
 
 from privacyportal.settings import *  # noqa: F403
 from privacyportal.settings import CELERY_BEAT_SCHEDULE

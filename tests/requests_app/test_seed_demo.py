@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from disputes_app.models import Dispute
-from requests_app import addresses, deadlines, localtime, services, sweeps
+from requests_app import addresses, deadlines, localtime, reminders, services
 from requests_app.models import (
     OPEN_STATUSES,
     PrivacyRequest,
@@ -173,7 +173,7 @@ def test_disputes_in_several_states_each_with_its_case_file(requests):
 def test_nothing_is_due_right_after_seeding(seeded, requests):
     _output, ended = seeded
 
-    assert sweeps.run_all(ended) == []
+    assert reminders.sweep_all(ended) == []
 
 
 def test_a_later_real_filing_gets_the_next_reference(seeded, requests):

@@ -14,6 +14,9 @@ portal's API takes a moment: an online filing is made `received_at` days ago
 confirm and, unconfirmed for LAPSE_DAYS, lapse, as they would have. Everything else the
 officer and the requesters do happens now, and the sweep runs once more at the end, as beat
 would. The same --seed gives the same requests; dates are counted back from now.
+
+The demo escalates some requests, so the command sits in the app at the top of the
+dependency graph (docs/ARCHITECTURE.md): requests_app knows nothing of disputes.
 """
 
 from __future__ import annotations
