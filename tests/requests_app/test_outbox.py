@@ -142,6 +142,25 @@ def test_email_is_queued_only_after_commit(db, monkeypatch, django_capture_on_co
     assert queued == [OutboxEmail.objects.get().pk]
 
 
+def test_a_bulk_load_leaves_its_emails_to_the_sweep(
+    db, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    queued = []
+    monkeypatch.setattr("requests_app.outbox.enqueue", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with outbox.left_for_the_sweep():
+            file_request()
+    assert (callbacks, queued) == ([], [])
+
+    monkeypatch.undo()
+    assert outbox.sweep() == 1
+    assert len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        file_request(email="another@example.org")
+    assert len(callbacks) == 1, "outside the block, each filing is handed to Celery again"
+
+
 def test_a_rolled_back_filing_sends_nothing(transactional_db, mailoutbox):
     with pytest.raises(RuntimeError), transaction.atomic():
         file_request()
