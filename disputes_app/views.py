@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from disputes_app import authorities, rules, services
+from core import authorities
+from disputes_app import rules, services
 from disputes_app.forms import EscalateForm
 from disputes_app.models import Dispute, RecourseBody
 from requests_app import localtime

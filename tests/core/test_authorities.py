@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from disputes_app.authorities import DATA_FILE, Authority, all_authorities, authority_for
+from core.authorities import DATA_FILE, Authority, all_authorities, authority_for
 
 EU_MEMBER_STATES = {
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",

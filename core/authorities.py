@@ -1,4 +1,4 @@
-"""Where a person goes after an unresolved dispute: the data protection authority of their country.
+"""The data protection authority of each country: named in an access answer and after a dispute.
 
 The list lives in ``data/authorities.json`` next to this module, keyed by ISO 3166-1 alpha-2 code
 (Greece is ``GR``, the United Kingdom ``GB``). It covers the EU member states, the EEA members
