@@ -1,0 +1,77 @@
+"""Each kind of database the connector's tests run against: a SQLite file, PostgreSQL and
+MariaDB. PostgreSQL and MariaDB each get a scratch database, pp_connector_test, for the
+module, emptied before each test. A server that cannot be reached skips its tests (which
+tests/conftest.py fails under CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from tests.requests_app.connectors.shop import Database, fill_shop
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MARIADB_SERVER = os.environ.get("MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+SCRATCH = "pp_connector_test"
+RESET = {
+    "sqlite": [],  # a new file for every test
+    "postgresql": ["DROP SCHEMA public CASCADE", "CREATE SCHEMA public"],
+    "mariadb": [f"DROP DATABASE {SCRATCH}", f"CREATE DATABASE {SCRATCH}"],
+}
+
+
+def scratch_database(server_url: str) -> Iterator[str]:
+    server = sa.create_engine(server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    drop = f"DROP DATABASE IF EXISTS {SCRATCH}"
+    if server.dialect.name == "postgresql":
+        drop += " WITH (FORCE)"
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(drop)
+            connection.exec_driver_sql(f"CREATE DATABASE {SCRATCH}")
+    except OperationalError as error:
+        server.dispose()
+        pytest.skip(f"{server.url.render_as_string()} is unreachable: {error.orig}")
+    try:
+        yield server.url.set(database=SCRATCH).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(drop)
+        server.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgresql_url() -> Iterator[str]:
+    yield from scratch_database(POSTGRES_SERVER)
+
+
+@pytest.fixture(scope="module")
+def mariadb_url() -> Iterator[str]:
+    yield from scratch_database(MARIADB_SERVER)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def database(request, tmp_path) -> Iterator[Database]:
+    """An empty database of each kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    else:
+        url = request.getfixturevalue(f"{request.param}_url")
+    engine = sa.create_engine(url, poolclass=NullPool)
+    database = Database(request.param, url, engine)
+    database.execute(*RESET[request.param])
+    yield database
+    engine.dispose()
+
+
+@pytest.fixture
+def shop(database) -> Database:
+    """The shop's tables and rows, without enforced keys."""
+    fill_shop(database, enforced_keys=False)
+    return database
