@@ -18,10 +18,14 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 ## The portal on http://127.0.0.1:8000/ with a Celery worker and beat; Ctrl-C stops all.
+## It also makes a demo shop (var/demo-shop.sqlite3) and loads its data map, so that the
+## connectors can be tried at once (README, "Try the connectors").
+run: export DEMO_SHOP_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo-shop.sqlite3
 run: $(VENV)/.installed
 	mkdir -p var staticfiles
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py ensure_officer
+	$(BIN)/python manage.py demo_shop
 	PATH="$(BIN):$$PATH" DEBUG=$${DEBUG:-true} $(BIN)/honcho start -f Procfile
 
 ## The production start: checks, migrations, static files, then gunicorn + worker + beat.

@@ -21,7 +21,7 @@ REDIS_SERVER = "redis://127.0.0.1:6379"
 # More cores than this busy (of the whole machine) and a measurement is not a quiet one.
 QUIET_CORES = 0.15
 # What disturbs a measurement: the benchmarks themselves and what they start.
-OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|intake|profile_intake|scale|sweep)\.py"
+OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|connectors|intake|profile_intake|scale|sweep)\.py"
 
 
 # --- Environment, databases ---------------------------------------------------------------

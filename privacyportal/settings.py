@@ -163,6 +163,13 @@ ANSWER_FILE_DAYS = env.int("ANSWER_FILE_DAYS", default=30)
 # How long after a request was closed its private links still open (and at the purge never).
 STATUS_LINK_DAYS_AFTER_CLOSE = env.int("STATUS_LINK_DAYS_AFTER_CLOSE", default=90)
 
+# Connectors (docs/CONNECTORS.md): at most this many rows per table in an access run (the
+# result says when the limit was hit), each statement on a system's database stopped after
+# this many seconds, and the officer reminded when a processor has not replied in N days.
+CONNECTOR_ROW_LIMIT = env.int("CONNECTOR_ROW_LIMIT", default=100_000)
+CONNECTOR_STATEMENT_TIMEOUT = env.float("CONNECTOR_STATEMENT_TIMEOUT", default=30.0)
+CONNECTOR_PROCESSOR_REMINDER_DAYS = env.int("CONNECTOR_PROCESSOR_REMINDER_DAYS", default=7)
+
 # E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 # smtp:// URLs send through Django's SMTP backend as the portal extends it: an internationalised
@@ -369,6 +376,7 @@ LOGGING = {
 # request" notice waits no longer than that.
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "requests_app.outbox.sweep", "schedule": 60.0},
+    "sweep-runs": {"task": "requests_app.tasks.sweep_runs", "schedule": 60.0},
     "sweep-reminders": {"task": "requests_app.tasks.sweep_reminders", "schedule": 300.0},
     "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }

@@ -3,11 +3,17 @@ from django.urls import include, path
 
 from core import views as core_views
 from requests_app import views as request_views
+from requests_app.connectors import views as connector_views
 
 urlpatterns = [
     path("", request_views.home, name="home"),
     path("requests/status/<str:token>/escalate/", include("disputes_app.urls")),
     path("requests/", include("requests_app.urls")),
+    path(
+        "connectors/callback/<str:token>/",
+        connector_views.callback,
+        name="connector_callback",
+    ),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

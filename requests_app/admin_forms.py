@@ -101,6 +101,23 @@ class AnswerForm(forms.Form):
         required=False,
         help_text=_("The requester downloads them from the status page, never by e-mail."),
     )
+    attach_package = forms.BooleanField(
+        label=_("Attach the answer package of the latest access run"),
+        required=False,
+        help_text=_("Build it on the run's page first."),
+    )
+
+
+class ReplyForm(forms.Form):
+    """What a processor (or a system asked by hand) answered, recorded by the officer."""
+
+    reply = MultiLineTextField(
+        label=_("Their reply"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        help_text=_("What they hold, or what they erased and what they keep, and why."),
+    )
+    files = MultipleFileField(label=_("Files that came with it"), required=False)
 
 
 class RefuseForm(forms.Form):

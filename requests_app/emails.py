@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from requests_app import hooks
-from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, Reminder
+from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, Reminder, RunPart
 from requests_app.outbox import build_email, queue_email
 
 
@@ -74,6 +74,18 @@ def officer_new_message(request: PrivacyRequest) -> OutboxEmail:
 
 def officer_withdrawn(request: PrivacyRequest) -> OutboxEmail:
     return _to_officer("officer_withdrawn", request)
+
+
+def officer_system_waiting(part: RunPart, days: int) -> OutboxEmail:
+    """A system (a processor, a webhook that answered 202) has not answered for `days`."""
+    run_url = absolute(reverse("admin:requests_app_systemrun_change", args=[part.run_id]))
+    return queue_email(
+        "officer_system_waiting",
+        settings.PRIVACY_OFFICER_EMAIL,
+        {"admin_url": run_url, "system": part.system.name, "days": days},
+        request=part.run.request,
+        language=settings.LANGUAGE_CODE,
+    )
 
 
 def _to_officer(template: str, request: PrivacyRequest) -> OutboxEmail:

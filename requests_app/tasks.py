@@ -1,7 +1,8 @@
 """The beat's periodic tasks, called by name from CELERY_BEAT_SCHEDULE: nothing imports this.
 
 Each is thin and safe to run twice. The outbox's own tasks (send one e-mail, sweep the rest)
-live in requests_app.outbox, the lost-link e-mail's in requests_app.services.
+live in requests_app.outbox, the lost-link e-mail's in requests_app.services, a connector
+run's part in requests_app.runs.
 """
 
 import logging
@@ -9,7 +10,7 @@ import time
 
 from celery import shared_task
 
-from requests_app import reminders, retention
+from requests_app import reminders, retention, runs
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +31,9 @@ def sweep_reminders() -> int:
 @shared_task(ignore_result=True)
 def purge_closed() -> int:
     return retention.purge_closed()
+
+
+@shared_task(ignore_result=True)
+def sweep_runs() -> int:
+    """Hand out again the connectors' parts that are due (retries, lost tasks, dead workers)."""
+    return len(runs.sweep())

@@ -132,6 +132,45 @@ def broker_connection(env: dict[str, str]) -> Connection:
     )
 
 
+def worker_env(broker: dict[str, str], email_url: str) -> dict[str, str]:
+    """The environment of a worker process on `broker` and the test database."""
+    return {
+        **os.environ,
+        **broker,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": email_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_SETTINGS_MODULE": "bench.worker_settings",
+    }
+
+
+def start_worker(env: dict[str, str], beat_schedule: Path | None = None) -> subprocess.Popen:
+    """A Celery worker process (solo pool; with beat when given a schedule file)."""
+    command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
+    command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
+    if beat_schedule is not None:
+        command += ["--beat", "--schedule", str(beat_schedule)]
+    return subprocess.Popen(
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    """Stop it (warm shutdown, killed if it hangs) and return what it printed."""
+    process.terminate()
+    try:
+        text, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        text, _ = process.communicate()
+    return text
+
+
 @contextmanager
 def celery_worker(
     broker: dict[str, str], tmp_path: Path, *, beat: bool, email_url: str = ""
@@ -142,36 +181,13 @@ def celery_worker(
     it has stopped.
     """
     mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        **broker,
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": email_url or f"filemail:///{mail_dir}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DJANGO_SETTINGS_MODULE": "bench.worker_settings",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "privacyportal", "worker"]
-    command += ["--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"]
-    if beat:
-        command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-    process = subprocess.Popen(
-        command,
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = worker_env(broker, email_url or f"filemail:///{mail_dir}")
+    process = start_worker(env, tmp_path / "beat-schedule" if beat else None)
     output: list[str] = []
     try:
         yield env, mail_dir, output
     finally:
-        process.terminate()
-        try:
-            text, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            text, _ = process.communicate()
+        text = stop_worker(process)
         output.append(text)
         print(text)
 

@@ -1,5 +1,5 @@
 """The officer's back office in the Django admin; each module registers what it names."""
 
-from requests_app.admin import records, requests
+from requests_app.admin import records, requests, runs
 
-__all__ = ["records", "requests"]
+__all__ = ["records", "requests", "runs"]

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, hooks, report, services
+from requests_app import admin_forms, hooks, report, runs, services
 from requests_app.admin.filters import (
     AssigneeFilter,
     DueFilter,
@@ -223,6 +223,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     "steps": self.steps_for(obj) if may_change else [],
                     "tasks": obj.tasks.select_related("system"),
                     "may_change": may_change,
+                    "connected": bool(runs.connected_systems()),
+                    "runs": obj.runs.all(),
+                    "may_run": request.user.has_perm("requests_app.run_connectors"),
                 }
         return super().change_view(request, object_id, form_url, extra_context)
 

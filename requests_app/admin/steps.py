@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, services
+from requests_app import admin_forms, answer_package, services
 from requests_app.models import (
     Move,
     PrivacyRequest,
@@ -63,7 +63,11 @@ STEPS: dict[Move, Step] = {
         _("Answer"),
         admin_forms.AnswerForm,
         lambda privacy_request, data, user: services.answer(
-            privacy_request, data["body"], user, data["open_tasks_reason"], data["files"]
+            privacy_request,
+            data["body"],
+            user,
+            data["open_tasks_reason"],
+            data["files"] + answer_package.attached(privacy_request, data["attach_package"]),
         ),
     ),
     Move.REFUSE: Step(

@@ -35,22 +35,14 @@ from django.utils.translation import gettext
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.exc import NoSuchTableError
 
-from requests_app.connectors.dbconnection import ConnectorError, Run, connected
+from requests_app.connectors.base import ConnectorError, TableCount
+from requests_app.connectors.dbconnection import Run, connected
 from requests_app.connectors.spec import DELETE, KEEP, MASK, NULL, Table
 
 __all__ = ["ConnectorError", "TableCount", "collect", "erase"]
 
 PLACEHOLDER = "erased"
 BATCH = 500  # rows fetched at a time from a server-side cursor
-
-
-@dataclass(frozen=True)
-class TableCount:
-    table: str
-    rows: int  # rows found (access / dry run) or changed (erasure)
-    limited: bool = False  # access hit the row limit: more rows exist than were read
-    action: str = ""  # erase action for erasure/dry-run results ("delete", "mask", "null", "keep")
-    reason: str = ""  # the keep reason
 
 
 @dataclass(frozen=True)

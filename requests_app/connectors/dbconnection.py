@@ -23,8 +23,16 @@ from typing import Any
 import sqlalchemy as sa
 from django.utils.translation import gettext
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.pool import NullPool
+
+from requests_app.connectors.base import ConnectorError
 
 # A URL without a driver gets the one the portal installs (SQLAlchemy's own defaults,
 # psycopg2 and mysqlclient, are not).
@@ -44,10 +52,6 @@ CONNECT_TIMEOUT_ARGUMENT = {
 PG_QUERY_CANCELED = "57014"  # statement_timeout
 # MariaDB max_statement_time, MySQL max_execution_time, InnoDB lock wait timeout.
 MYSQL_TIMEOUTS = {1969, 3024, 1205}
-
-
-class ConnectorError(Exception):
-    """One clear line for the officer (never containing a password or the URL's secret part)."""
 
 
 class Run:
@@ -97,8 +101,10 @@ class Run:
             "seconds": f"{self.timeout:g}",
             "reason": _reason(error, self.password),
         }
+        retry = False
         if self.expired or _is_timeout(error):
             message = gettext("The database timed out after %(seconds)s s on table %(table)s.")
+            retry = True
         elif isinstance(error, IntegrityError):
             message = gettext(
                 "The database refused the erasure in table %(table)s, so nothing was changed:"
@@ -106,9 +112,11 @@ class Run:
             )
         elif self.table:
             message = gettext("The database failed on table %(table)s: %(reason)s")
+            retry = isinstance(error, OperationalError)  # the connection lost, the server away
         else:
             message = gettext("The database failed: %(reason)s")
-        return ConnectorError(message % values)
+            retry = isinstance(error, OperationalError)
+        return ConnectorError(message % values, retry=retry)
 
 
 @contextmanager
@@ -124,7 +132,7 @@ def connected(url: str, timeout: float, *, commit: bool, read_only: bool) -> Ite
         except DBAPIError as error:
             message = gettext("Cannot connect to the database %(where)s: %(reason)s")
             values = {"where": _where(parsed), "reason": _reason(error, parsed.password)}
-            raise ConnectorError(message % values) from error
+            raise ConnectorError(message % values, retry=True) from error
         with connection:
             if read_only and connection.dialect.name == "postgresql":
                 # One snapshot for all the tables, and no way to write by mistake.

@@ -5,6 +5,7 @@
 - waits: waiting for the requester; systems: where data is held, tasks, identity checks
 - events: the append-only record, messages and files of answers
 - links: private links; outbox: e-mails to send; reminders: reminders sent
+- runs: the connectors' runs and each system's part of them
 """
 
 from requests_app.models.events import (
@@ -19,6 +20,7 @@ from requests_app.models.outbox import OutboxEmail, new_message_id
 from requests_app.models.references import ReferenceCounter
 from requests_app.models.reminders import Reminder
 from requests_app.models.request import PrivacyRequest
+from requests_app.models.runs import RunPart, SystemRun
 from requests_app.models.states import (
     DUE_RULE_LABELS,
     FINAL_ANSWERS,
@@ -56,8 +58,10 @@ __all__ = [
     "ReferenceCounter",
     "RefusalReason",
     "Reminder",
+    "RunPart",
     "RequestEvent",
     "RequestType",
+    "SystemRun",
     "Status",
     "SystemTask",
     "TasksStillOpen",

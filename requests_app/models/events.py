@@ -52,6 +52,12 @@ class RequestEvent(AppendOnly):
         ESCALATED = "escalated", _("Escalated to a recourse body")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
+        RUN_STARTED = "run_started", _("The systems holding the data were asked")
+        DATA_COLLECTED = "data_collected", _("Data collected from a system")
+        DATA_ERASED = "data_erased", _("Data erased in a system")
+        ERASURE_COUNTED = "erasure_counted", _("What erasure would change was counted")
+        SYSTEM_FAILED = "system_failed", _("A system could not be reached")
+        PACKAGE_BUILT = "package_built", _("The copy of the data was prepared")
 
     class Actor(models.TextChoices):
         REQUESTER = "requester", _("requester")

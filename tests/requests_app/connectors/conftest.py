@@ -1,8 +1,8 @@
 """Each kind of database the connector's tests run against: a SQLite file, PostgreSQL and
 MariaDB. PostgreSQL and MariaDB each get a scratch database, pp_connector_test, for the
 module, emptied before each test. A server that cannot be reached skips its tests (which
-tests/conftest.py fails under CI=true).
-"""
+tests/conftest.py fails under CI=true). And, for the runs' tests, the demo shop as a
+connected system of the register."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
+from requests_app.connectors.demo_shop import create_demo_shop
+from requests_app.models import DataSystem
+from tests.helpers import file_request
 from tests.requests_app.connectors.shop import Database, fill_shop
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -75,3 +78,51 @@ def shop(database) -> Database:
     """The shop's tables and rows, without enforced keys."""
     fill_shop(database, enforced_keys=False)
     return database
+
+
+SHOP_TABLES = [
+    {"name": "customers", "identity": "email", "erase": "delete"},
+    {
+        "name": "orders",
+        "via": "customer_id -> customers.id",
+        "erase": {"mask": ["shipping_address", "phone"]},
+    },
+    {
+        "name": "invoices",
+        "via": "customer_id -> customers.id",
+        "erase": {"keep": "kept ten years for tax law"},
+    },
+    {"name": "newsletter", "identity": "email", "erase": {"null": ["email"]}},
+]
+
+
+@pytest.fixture
+def shop_system(tmp_path, monkeypatch, db):
+    """The demo shop's SQLite file, named by SHOP_DATABASE_URL, and its system in the map."""
+    path = tmp_path / "shop.sqlite3"
+    create_demo_shop(path, customers=50)
+    monkeypatch.setenv("SHOP_DATABASE_URL", f"sqlite:///{path}")
+    DataSystem.objects.create(
+        name="Shop database",
+        kind=DataSystem.Kind.INTERNAL,
+        connector=DataSystem.Connector.DATABASE,
+        url_env="SHOP_DATABASE_URL",
+        tables=SHOP_TABLES,
+        holds="name, e-mail address, orders",
+        purpose="to sell and deliver what you ordered",
+        retention="as long as you have an account, invoices ten years",
+    )
+    return path
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return django_user_model.objects.create_user("officer", is_staff=True)
+
+
+@pytest.fixture
+def confirmed(db):
+    """A request by the shop's demo customer, its e-mail address confirmed."""
+    request = file_request(email="Demo@Example.org", country="DE")
+    request._confirm_email()
+    return request
