@@ -33,7 +33,13 @@ from requests_app.models.states import (
     TasksStillOpen,
     TransitionNotAllowed,
 )
-from requests_app.models.systems import TELL_RECIPIENTS, DataSystem, IdentityCheck, SystemTask
+from requests_app.models.systems import (
+    TELL_RECIPIENTS,
+    DataSystem,
+    IdentityCheck,
+    SystemTask,
+    VariableNotSet,
+)
 from requests_app.models.waits import Wait, WaitReason
 
 __all__ = [
@@ -62,6 +68,7 @@ __all__ = [
     "SystemTask",
     "TasksStillOpen",
     "TransitionNotAllowed",
+    "VariableNotSet",
     "Wait",
     "WaitReason",
     "hash_token",
