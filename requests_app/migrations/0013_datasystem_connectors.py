@@ -56,4 +56,9 @@ class Migration(migrations.Migration):
             name='url_env',
             field=models.CharField(blank=True, help_text='Database: the environment variable that holds its URL.', max_length=100, validators=[django.core.validators.RegexValidator('\\A[A-Z_][A-Z0-9_]*\\Z', 'Capital letters, digits and _, not starting with a digit: the name, never the value.')], verbose_name='database URL variable'),
         ),
+        migrations.AlterField(
+            model_name='datasystem',
+            name='kind',
+            field=models.CharField(choices=[('website', 'our website'), ('subprocessor', 'subprocessor'), ('internal', 'internal system')], help_text='Its category in the register (“category” in the data map).', max_length=20, verbose_name='kind'),
+        ),
     ]

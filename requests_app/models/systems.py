@@ -65,7 +65,12 @@ class DataSystem(models.Model):
     }
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("Its category in the register (“category” in the data map)."),
+    )
     connector = models.CharField(
         _("connector"),
         max_length=20,
