@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
+from django.conf import settings
 
 from requests_app.connectors import datamap, spec
 from requests_app.connectors.datamap import DatamapError, SystemSpec
@@ -53,6 +55,20 @@ def test_the_example_map_parses_into_its_three_systems():
         "subprocessor",
         "privacy@fastspring.com",
     )
+
+
+def test_the_example_of_the_documentation_parses():
+    docs = (settings.BASE_DIR / "docs" / "CONNECTORS.md").read_text(encoding="utf-8")
+    example = re.search(r"## An example\n\n```yaml\n(.*?)```", docs, re.DOTALL)
+
+    systems = datamap.parse(example.group(1))
+
+    assert [(system.name, system.kind, system.category) for system in systems] == [
+        ("Shop database", "database", "internal"),
+        ("Billing service", "webhook", "internal"),
+        ("FastSpring", "processor", "subprocessor"),
+        ("www.kzsoftware.com", "manual", "website"),
+    ]
 
 
 def test_a_manual_system_carries_what_an_access_answer_tells():
