@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.requests_app.connectors.shop import EXAMPLE_MAP, SHOP_SCHEMA
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP, SHOP_SCHEMA
 
 
 @pytest.fixture

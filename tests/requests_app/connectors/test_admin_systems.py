@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 
 from requests_app.connectors import datamap
 from requests_app.models import DataSystem
-from tests.requests_app.connectors.shop import EXAMPLE_MAP, alter
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP, alter
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 from requests_app.connectors import datamap, spec
 from requests_app.connectors.checks import check_database, check_system
 from requests_app.models import DataSystem
-from tests.requests_app.connectors.shop import EXAMPLE_MAP, alter
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP, alter
 
 SHOP_TABLES = datamap.parse(EXAMPLE_MAP)[0].tables
 

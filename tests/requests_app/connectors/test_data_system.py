@@ -6,7 +6,7 @@ import pytest
 
 from requests_app.connectors import datamap
 from requests_app.models import DataSystem, VariableNotSet
-from tests.requests_app.connectors.shop import EXAMPLE_MAP
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP
 
 SHOP = datamap.parse(EXAMPLE_MAP)[0]
 

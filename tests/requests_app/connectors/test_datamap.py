@@ -10,7 +10,7 @@ from django.conf import settings
 
 from requests_app.connectors import datamap, spec
 from requests_app.connectors.datamap import DatamapError, SystemSpec
-from tests.requests_app.connectors.shop import EXAMPLE_MAP
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP
 
 CUSTOMERS = spec.Table("customers", spec.Erase(spec.DELETE), identity="email")
 BY_CUSTOMER = spec.Via("customer_id", "customers", "id")
