@@ -1,17 +1,23 @@
-"""The forms behind the officer's steps on a request page (admin)."""
+"""The forms of the back office (admin): the officer's steps on a request page, and a system
+of the register with its tables."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.connectors import datamap
 from requests_app.forms import EmailAddressField, MultiLineTextField, SingleLineTextField
 from requests_app.models import (
+    DataSystem,
     IdentityCheck,
     Message,
     PrivacyRequest,
@@ -187,3 +193,56 @@ class TeamMessageForm(forms.ModelForm):
         model = Message
         fields = ["body"]
         field_classes = {"body": MultiLineTextField}
+
+
+class TablesField(forms.CharField):
+    """A database system's tables, edited as YAML and read by the data map file's own rules."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", AdminTextareaWidget(attrs={"rows": 16, "spellcheck": "false"}))
+        # Kept as typed: stripping leading blank lines would shift the lines errors name.
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return datamap.dump_tables(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        text = super().to_python(value)
+        if not text.strip():
+            return []
+        try:
+            tables = datamap.parse_tables(text)
+        except datamap.DatamapError as error:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        gettext("line %(line)d: %(message)s") % {"line": line, "message": message},
+                        code="invalid",
+                    )
+                    for line, message in error.problems
+                ]
+            ) from None
+        return [table.to_json() for table in tables]
+
+
+class DataSystemForm(forms.ModelForm):
+    """A system of the register; its tables as in the data map file (docs/CONNECTORS.md)."""
+
+    tables = TablesField(
+        label=capfirst(DataSystem._meta.get_field("tables").verbose_name),
+        required=False,
+        help_text=_(
+            "Database only. One entry per table, as under “tables:” in the data map: name, "
+            "identity (the e-mail column) or via (column -> table.column), and erase (delete, "
+            "keep, {keep: reason}, {mask: [columns]} or {null: [columns]})."
+        ),
+    )
+
+    # An address typed without a scheme gets https:// (Django 6's default, chosen now).
+    url = DataSystem._meta.get_field("url").formfield(assume_scheme="https")
+
+    class Meta:
+        model = DataSystem
+        fields = ["name", "kind", "contact", "active", "connector", "url_env", "url"]
+        fields += ["secret_env", "require_identity_check", "tables"]
+        fields += ["holds", "purpose", "retention", "source"]

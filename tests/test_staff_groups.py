@@ -58,7 +58,7 @@ def test_privacy_officers_change_settings_and_manage_users(client):
 
     officer.post(
         f"/admin/requests_app/datasystem/{system.pk}/change/",
-        {"name": "Renamed", "kind": system.kind, "contact": "", "holds": "", "active": "on"},
+        {"name": "Renamed", "kind": system.kind, "connector": "manual", "active": "on"},
     )
 
     assert DataSystem.objects.get(pk=system.pk).name == "Renamed"

@@ -35,7 +35,13 @@ from requests_app.models.states import (
     TasksStillOpen,
     TransitionNotAllowed,
 )
-from requests_app.models.systems import TELL_RECIPIENTS, DataSystem, IdentityCheck, SystemTask
+from requests_app.models.systems import (
+    TELL_RECIPIENTS,
+    DataSystem,
+    IdentityCheck,
+    SystemTask,
+    VariableNotSet,
+)
 from requests_app.models.waits import Wait, WaitReason
 
 __all__ = [
@@ -66,6 +72,7 @@ __all__ = [
     "SystemTask",
     "TasksStillOpen",
     "TransitionNotAllowed",
+    "VariableNotSet",
     "Wait",
     "WaitReason",
     "hash_token",

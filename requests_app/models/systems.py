@@ -2,30 +2,121 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator, validate_email
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.connectors import spec
 from requests_app.models.events import RequestEvent
 from requests_app.models.states import RequestType, TransitionNotAllowed
 
+# The name of an environment variable, as a data map or the register may give it.
+ENV_NAME = r"\A[A-Z_][A-Z0-9_]*\Z"
+env_name = RegexValidator(
+    ENV_NAME,
+    _("Capital letters, digits and _, not starting with a digit: the name, never the value."),
+)
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class VariableNotSet(LookupError):
+    """A system names an environment variable that this process does not have."""
+
+    def __init__(self, variable: str) -> None:
+        self.variable = variable
+        if variable:
+            message = gettext("variable %(name)s is not set") % {"name": variable}
+        else:
+            message = gettext("no variable is named for the database URL")
+        super().__init__(message)
+
 
 class DataSystem(models.Model):
-    """A system or subprocessor that may hold requesters' data, seeded from the notice."""
+    """A system or subprocessor that may hold requesters' data, seeded from the notice.
+
+    `kind` is its category in the register; `connector` is how a request reaches it. The data
+    map (docs/CONNECTORS.md, `load_datamap`) sets both. A URL or secret is never stored: the
+    row names the environment variable that holds it.
+    """
 
     class Kind(models.TextChoices):
         WEBSITE = "website", _("our website")
         SUBPROCESSOR = "subprocessor", _("subprocessor")
         INTERNAL = "internal", _("internal system")
 
+    class Connector(models.TextChoices):
+        MANUAL = "manual", _("manual")
+        DATABASE = "database", _("database")
+        WEBHOOK = "webhook", _("webhook")
+        PROCESSOR = "processor", _("processor")
+
+    # What each connector cannot do without; the data map's validator reads the same table.
+    NEEDS = {
+        Connector.DATABASE: ("url_env", "tables"),
+        Connector.WEBHOOK: ("url", "secret_env"),
+        Connector.PROCESSOR: ("contact",),
+    }
+
     name = models.CharField(_("name"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("Its category in the register (“category” in the data map)."),
+    )
+    connector = models.CharField(
+        _("connector"),
+        max_length=20,
+        choices=Connector.choices,
+        default=Connector.MANUAL,
+        help_text=_(
+            "How a request reaches it: a task for staff, queries on its database, "
+            "a signed web request, or an e-mail to the processor."
+        ),
+    )
     contact = models.CharField(_("contact"), max_length=300, blank=True)
+    url_env = models.CharField(
+        _("database URL variable"),
+        max_length=100,
+        blank=True,
+        validators=[env_name],
+        help_text=_("Database: the environment variable that holds its URL."),
+    )
+    url = models.URLField(
+        _("webhook address"),
+        max_length=500,
+        blank=True,
+        validators=[http_url],
+        help_text=_("Webhook: where the signed requests are sent (http or https)."),
+    )
+    secret_env = models.CharField(
+        _("webhook secret variable"),
+        max_length=100,
+        blank=True,
+        validators=[env_name],
+        help_text=_("Webhook: the environment variable that holds the signing secret."),
+    )
+    require_identity_check = models.BooleanField(
+        _("requires an identity check"),
+        default=False,
+        help_text=_("Its part of a run waits until a confirmed identity check is recorded."),
+    )
+    tables = models.JSONField(_("tables"), default=list, blank=True)
     holds = models.TextField(_("what it holds"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    retention = models.TextField(
+        _("retention"), blank=True, help_text=_("How long data is kept, or how that is decided.")
+    )
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Where data not given by the person came from.")
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("New requests get a task for active systems.")
     )
@@ -37,6 +128,59 @@ class DataSystem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        missing = {
+            field: gettext("A %(connector)s system needs this.")
+            % {"connector": self.get_connector_display()}
+            for field in self.NEEDS.get(self.connector, ())
+            if not getattr(self, field)
+        }
+        if missing:
+            raise ValidationError(missing)
+        if self.connector == self.Connector.PROCESSOR:
+            try:
+                validate_email(self.contact)
+            except ValidationError:
+                raise ValidationError(
+                    {"contact": gettext("A processor's contact is an e-mail address.")}
+                ) from None
+
+    @property
+    def table_specs(self) -> list[spec.Table]:
+        return [spec.Table.from_json(table) for table in self.tables]
+
+    @property
+    def variable(self) -> str:
+        """The environment variable its connector needs ("" when it needs none)."""
+        if self.connector == self.Connector.DATABASE:
+            return self.url_env
+        if self.connector == self.Connector.WEBHOOK:
+            return self.secret_env
+        return ""
+
+    @property
+    def variable_is_set(self) -> bool | None:
+        """Whether that variable is set here; None when the connector needs none."""
+        return is_set(self.variable) if self.variable else None
+
+    @property
+    def url_is_set(self) -> bool:
+        return is_set(self.url_env)
+
+    @property
+    def secret_is_set(self) -> bool:
+        return is_set(self.secret_env)
+
+    def database_url(self) -> str:
+        """The database's URL from the environment; VariableNotSet names the variable if not."""
+        if not self.url_is_set:
+            raise VariableNotSet(self.url_env)
+        return os.environ[self.url_env]
+
+
+def is_set(variable: str) -> bool:
+    return bool(variable) and bool(os.environ.get(variable))
 
 
 # Rights whose recipients must be told of the change (GDPR Art. 19).

@@ -1,13 +1,16 @@
 """Each kind of database the connector's tests run against: a SQLite file, PostgreSQL and
 MariaDB. PostgreSQL and MariaDB each get a scratch database, pp_connector_test, for the
 module, emptied before each test. A server that cannot be reached skips its tests (which
-tests/conftest.py fails under CI=true). And, for the runs' tests, the demo shop as a
-connected system of the register."""
+tests/conftest.py fails under CI=true). For the map's tests, the example map as a file and
+a SQLite database with its tables; for the runs' tests, the demo shop as a connected system
+of the register."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from requests_app.connectors.demo_shop import create_demo_shop
 from requests_app.models import DataSystem
 from tests.helpers import file_request
+from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP, SHOP_SCHEMA
 from tests.requests_app.connectors.shop import Database, fill_shop
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -126,3 +130,20 @@ def confirmed(db):
     request = file_request(email="Demo@Example.org", country="DE")
     request._confirm_email()
     return request
+
+
+@pytest.fixture
+def map_file(tmp_path) -> Path:
+    path = tmp_path / "datamap.yaml"
+    path.write_text(EXAMPLE_MAP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def shop_database(tmp_path) -> str:
+    """The URL of an SQLite file with every table and column EXAMPLE_MAP names."""
+    path = tmp_path / "shop.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(SHOP_SCHEMA)
+    connection.close()
+    return f"sqlite:///{path}"
