@@ -47,6 +47,11 @@ class Section:
     tables: list[dict[str, Any]]
     folder: str
 
+    @property
+    def files(self) -> list[str]:
+        """Where the files of a processor's reply are in the package."""
+        return [f"{self.folder}/{file['name']}" for file in self.part.files]
+
 
 def build(run: SystemRun, staff_user: Any) -> SystemRun:
     """Write the package of a finished access run into the private storage, and record it."""
@@ -64,10 +69,8 @@ def build(run: SystemRun, staff_user: Any) -> SystemRun:
             write_data_json(data, privacy_request, sections)
         for section in sections:
             write_csvs(package, section)
-            for file in section.part.files:
-                package.write(
-                    private_storage().path(file["path"]), f"{section.folder}/{file['name']}"
-                )
+            for file, name in zip(section.part.files, section.files, strict=True):
+                package.write(private_storage().path(file["path"]), name)
         package.writestr("index.html", index_html(privacy_request, run, sections))
     with transaction.atomic():
         run.package.name, run.package_built_at = name, timezone.now()
@@ -86,8 +89,15 @@ def sections_of(run: SystemRun) -> list[Section]:
     sections = []
     for part in parts.order_by("system__name"):
         keep = {table.name: table.erase.reason for table in part.system.table_specs}
-        tables = [{**count, "keep": keep.get(count["table"], "")} for count in part.counts]
         folder = slugify(part.system.name) or f"system-{part.system_id}"
+        tables = [
+            {
+                **count,
+                "keep": keep.get(count["table"], ""),
+                "file": csv_name(folder, count["table"]),
+            }
+            for count in part.counts
+        ]
         sections.append(Section(part.system, part, tables, folder))
     return sections
 
@@ -118,6 +128,10 @@ def write_data_json(out: Any, privacy_request: PrivacyRequest, sections: list[Se
     text.detach()
 
 
+def csv_name(folder: str, table: str) -> str:
+    return f"{folder}/{slugify(table) or 'table'}.csv"
+
+
 def write_csvs(package: zipfile.ZipFile, section: Section) -> None:
     """One CSV per table, `<system>/<table>.csv`; a table's rows come together in the file."""
     table, out, writer = None, None, None
@@ -128,7 +142,7 @@ def write_csvs(package: zipfile.ZipFile, section: Section) -> None:
                     out.close()
                 table = name
                 out = io.TextIOWrapper(
-                    package.open(f"{section.folder}/{slugify(name) or 'table'}.csv", "w"),
+                    package.open(csv_name(section.folder, name), "w"),
                     encoding="utf-8-sig",
                     newline="",
                 )

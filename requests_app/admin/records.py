@@ -47,7 +47,7 @@ class DataSystemAdmin(admin.ModelAdmin):
         ),
         (
             _("For the answer to an access request"),
-            {"fields": ["holds", "purpose", "retention", "source"]},
+            {"fields": ["holds", "purpose", "retention", "source", "automated_decisions"]},
         ),
     ]
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 
 from requests_app.connectors import database
-from requests_app.connectors.base import Outcome
+from requests_app.connectors.base import ConnectorError, Outcome
 from requests_app.connectors.results import results_of
+from requests_app.models import VariableNotSet
 from requests_app.models.runs import RunPart, SystemRun
 
 
 def run(part: RunPart) -> Outcome:
     system, run_ = part.system, part.run
-    url = system.database_url()
+    try:
+        url = system.database_url()
+    except VariableNotSet as error:
+        raise ConnectorError(str(error)) from None
     tables = system.table_specs
     timeout = settings.CONNECTOR_STATEMENT_TIMEOUT
     email = run_.request.email

@@ -29,7 +29,7 @@ CONTACT_LENGTH = DataSystem._meta.get_field("contact").max_length
 URL_LENGTH = DataSystem._meta.get_field("url").max_length
 ENV_LENGTH = DataSystem._meta.get_field("url_env").max_length
 
-TEXT_KEYS = ("contact", "holds", "purpose", "retention", "source")
+TEXT_KEYS = ("contact", "holds", "purpose", "retention", "source", "automated_decisions")
 COMMON_KEYS = ("name", "kind", "category", "require_identity_check", *TEXT_KEYS)
 # The keys only one connector takes.
 KIND_KEYS = {
@@ -70,6 +70,7 @@ class SystemSpec:
     purpose: str = ""
     retention: str = ""
     source: str = ""
+    automated_decisions: str = ""
 
     def model_fields(self) -> dict[str, Any]:
         """The DataSystem fields the map sets (the row's `kind` is the map's `category`)."""

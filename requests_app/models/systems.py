@@ -117,6 +117,14 @@ class DataSystem(models.Model):
     source = models.TextField(
         _("source"), blank=True, help_text=_("Where data not given by the person came from.")
     )
+    automated_decisions = models.TextField(
+        _("automated decisions"),
+        blank=True,
+        help_text=_(
+            "Any decision about a person made by automated means alone, profiling included, "
+            "and its logic; empty when there is none."
+        ),
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("New requests get a task for active systems.")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
@@ -64,9 +65,8 @@ def test_an_access_run_is_previewed_and_packaged(
     officer_client.post(reverse("admin:requests_app_systemrun_package", args=[run.pk]))
     download = officer_client.get(reverse("admin:requests_app_systemrun_download", args=[run.pk]))
     assert download.status_code == 200
-    with zipfile.ZipFile(download.file_to_stream) as package:
+    with zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))) as package:
         assert "data.json" in package.namelist()
-    download.close()
 
 
 def test_an_erasure_is_counted_then_approved(

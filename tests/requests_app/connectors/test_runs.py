@@ -163,11 +163,11 @@ def test_a_part_is_run_once_however_often_its_task_arrives(
 def test_a_part_whose_worker_died_is_run_again_after_its_lease(
     shop_system, confirmed, officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(runs, "hand_out", lambda ids: None)  # the broker loses the task
-    run = start(confirmed, "access", officer, capture=django_capture_on_commit_callbacks)
+    with monkeypatch.context() as broker_lost:
+        broker_lost.setattr(runs, "hand_out", lambda ids: None)
+        run = start(confirmed, "access", officer, capture=django_capture_on_commit_callbacks)
     part = the_part(run)
     assert part.claim()  # a worker claimed it, then was killed
-    monkeypatch.undo()
 
     assert runs.sweep() == []
     assert runs.sweep(timezone.now() + timedelta(minutes=11)) == [part.pk]

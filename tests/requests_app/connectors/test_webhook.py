@@ -97,7 +97,11 @@ def test_the_system_gets_a_signed_request_and_its_200_result_is_stored(
     assert sent["reference"] == confirmed.reference
     assert sent["identity"] == {"email": "Demo@Example.org", "name": confirmed.full_name}
     assert (part.state, part.rows) == ("done", 1)
-    assert part.preview == {"accounts": [{"id": 7, "plan": "pro"}], "payments": []}
+    assert part.preview == {"accounts": [{"id": 7, "plan": "pro"}]}
+    assert [(count["table"], count["rows"]) for count in part.counts] == [
+        ("accounts", 1),
+        ("payments", 0),
+    ]
     assert confirmed.events.get(kind=Kind.DATA_COLLECTED).data["system"] == "Billing service"
 
 
