@@ -124,7 +124,7 @@ def fill_shop(url: str, customers: int, orders: int, heavy_rows: int) -> float:
         )
         shop.execute(
             "INSERT INTO newsletter (email, subscribed_at) SELECT email, current_date "
-            "FROM customers WHERE id %% 2 = 0"
+            "FROM customers WHERE id % 2 = 0"
         )
         shop.execute("CREATE INDEX ON customers (lower(email))")
         shop.execute("CREATE INDEX ON orders (customer_id)")

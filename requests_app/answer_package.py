@@ -69,8 +69,8 @@ def build(run: SystemRun, staff_user: Any) -> SystemRun:
             write_data_json(data, privacy_request, sections)
         for section in sections:
             write_csvs(package, section)
-            for file, name in zip(section.part.files, section.files, strict=True):
-                package.write(private_storage().path(file["path"]), name)
+            for file, in_package in zip(section.part.files, section.files, strict=True):
+                package.write(private_storage().path(file["path"]), in_package)
         package.writestr("index.html", index_html(privacy_request, run, sections))
     with transaction.atomic():
         run.package.name, run.package_built_at = name, timezone.now()

@@ -9,12 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from requests_app import append_only
-from requests_app.models import PrivacyRequest, RequestEvent, TransitionNotAllowed
+from requests_app.models import (
+    PrivacyRequest,
+    RequestEvent,
+    TransitionNotAllowed,
+    private_storage,
+)
 
 # Free text that events carry, written about the requester: the purge removes it.
 EVENT_FREE_TEXT = {
     RequestEvent.Kind.EXTENDED: "reason",
     RequestEvent.Kind.ANSWERED: "why",
+    RequestEvent.Kind.SYSTEM_FAILED: "error",
 }
 
 
@@ -44,6 +50,7 @@ def purge(privacy_request: PrivacyRequest) -> None:
         privacy_request.messages.all().delete()
         privacy_request.links.all().delete()
         privacy_request.emails.all().delete()
+        purge_runs(privacy_request)
         privacy_request.identity_checks.update(note="")
         privacy_request.tasks.update(outcome="", not_told_reason="")
         privacy_request.full_name, privacy_request.email, privacy_request.details = "", "", ""
@@ -64,6 +71,21 @@ def purge(privacy_request: PrivacyRequest) -> None:
         )
         scrubbed = scrub_events(privacy_request)
         privacy_request.record(RequestEvent.Kind.PURGED, data={"events_scrubbed": scrubbed})
+
+
+def purge_runs(privacy_request: PrivacyRequest) -> None:
+    """The data the connectors collected: files, previews, replies. Each part keeps its
+    counts per table, which hold no personal data: the evidence of what was done."""
+    storage = private_storage()
+    for run in privacy_request.runs.all():
+        if run.package:
+            run.package.delete(save=False)
+        for part in run.parts.all():
+            for name in [part.result_path, *(file["path"] for file in part.files)]:
+                if name:
+                    storage.delete(name)
+        run.parts.update(preview={}, result_path="", reply="", files=[], error="")
+    privacy_request.runs.update(package="")
 
 
 def scrub_events(privacy_request: PrivacyRequest) -> int:

@@ -9,13 +9,15 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 
-from requests_app import answer_package, runs
+from requests_app import answer_package, runs, services
 from requests_app.models import (
     RequestEvent,
     RunPart,
     SystemRun,
     TransitionNotAllowed,
+    private_storage,
 )
 
 
@@ -82,3 +84,41 @@ def test_only_a_finished_access_run_has_a_package(access_run):
 
     with pytest.raises(TransitionNotAllowed, match="not answered yet"):
         answer_package.build(run, officer)
+
+
+def test_the_answer_carries_the_package_for_the_status_page(access_run):
+    run, officer = access_run
+    privacy_request = run.request
+    with pytest.raises(TransitionNotAllowed, match="No answer package"):
+        answer_package.attached(privacy_request, True)
+    answer_package.build(run, officer)
+    privacy_request.start(officer)
+
+    services.answer(
+        privacy_request,
+        "Here is a copy of your data.",
+        officer,
+        open_tasks_reason="The other systems hold nothing.",
+        files=answer_package.attached(privacy_request, True),
+    )
+
+    (attached,) = privacy_request.files.all()
+    assert attached.name == f"{privacy_request.reference}.zip"
+    assert attached.size == run.package.size
+    assert answer_package.attached(privacy_request, False) == []
+
+
+def test_a_processors_reply_and_its_files_go_into_the_package(access_run):
+    run, officer = access_run
+    stored = private_storage().save("connectors/reply/letter.pdf", ContentFile(b"%PDF-1.4"))
+    RunPart.objects.filter(run=run).update(
+        reply="We hold your invoices only.", files=[{"path": stored, "name": "letter.pdf"}]
+    )
+
+    answer_package.build(run, officer)
+
+    package = opened(run)
+    assert package.read("shop-database/letter.pdf") == b"%PDF-1.4"
+    assert json.loads(package.read("data.json"))["systems"][0]["reply"] == (
+        "We hold your invoices only."
+    )

@@ -13,8 +13,10 @@ from requests_app import runs
 from requests_app.models import (
     DataSystem,
     IdentityCheck,
+    PrivacyRequest,
     RequestEvent,
     RunPart,
+    Status,
     SystemRun,
     TransitionNotAllowed,
     private_storage,
@@ -192,3 +194,27 @@ def test_a_system_that_demands_an_identity_check_waits_for_one(
 
     part.refresh_from_db()
     assert part.state == "done"
+
+
+def test_the_purge_removes_what_was_collected_and_keeps_the_counts(
+    shop_system, confirmed, officer, django_capture_on_commit_callbacks
+):
+    from requests_app import answer_package, retention
+
+    run = start(confirmed, "access", officer, capture=django_capture_on_commit_callbacks)
+    answer_package.build(run, officer)
+    run.refresh_from_db()
+    part = the_part(run)
+    files = [part.result_path, run.package.name]
+    PrivacyRequest.objects.filter(pk=confirmed.pk).update(  # closed long ago
+        status=Status.CLOSED, closed_at=timezone.now()
+    )
+    confirmed.refresh_from_db()
+
+    retention.purge(confirmed)
+
+    part.refresh_from_db()
+    run.refresh_from_db()
+    assert (part.preview, part.result_path, run.package.name) == ({}, "", "")
+    assert part.counts and part.rows, "the counts stay: they are the evidence"
+    assert not any(private_storage().exists(name) for name in files)
