@@ -212,7 +212,11 @@ def main() -> None:
     args = parse_args()
     shop_url = f"{PG_SERVER.replace('postgres://', 'postgresql+psycopg://')}/{args.shop}"
     env = portal_env(
-        args.database, None, BENCH_SHOP_DATABASE_URL=shop_url, ADMIN_REQUIRE_2FA="false"
+        args.database,
+        None,
+        BENCH_SHOP_DATABASE_URL=shop_url,
+        ADMIN_REQUIRE_2FA="false",
+        EMAIL_URL="dummymail://",  # the filings' confirmations are not the measurement
     )
     if args.child:
         setup_django(env)
