@@ -49,20 +49,6 @@ TARGET_ACCESS_S = 1.0
 TARGET_DRY_RUN_S = 1.0
 TARGET_PACKAGE_S = 10.0
 TARGET_PEAK_MB = 200.0
-SHOP_TABLES = [
-    {"name": "customers", "identity": "email", "erase": "delete"},
-    {
-        "name": "orders",
-        "via": "customer_id -> customers.id",
-        "erase": {"mask": ["shipping_address", "phone"]},
-    },
-    {
-        "name": "invoices",
-        "via": "customer_id -> customers.id",
-        "erase": {"keep": "kept ten years for tax law"},
-    },
-    {"name": "newsletter", "identity": "email", "erase": {"null": ["email"]}},
-]
 HEAVY = "heavy@example.org"
 ORDINARY = "customer{}@example.org"
 
@@ -137,6 +123,7 @@ def fill_shop(url: str, customers: int, orders: int, heavy_rows: int) -> float:
 def portal_ready(shop_url: str) -> None:
     """The shop as a connected system, and a tasks-run-eagerly Celery."""
     from privacyportal.celery import app as celery_app
+    from requests_app.connectors.demo_shop import demo_tables
     from requests_app.models import DataSystem
 
     celery_app.conf.task_always_eager = True
@@ -146,7 +133,7 @@ def portal_ready(shop_url: str) -> None:
             "kind": DataSystem.Kind.INTERNAL,
             "connector": DataSystem.Connector.DATABASE,
             "url_env": "BENCH_SHOP_DATABASE_URL",
-            "tables": SHOP_TABLES,
+            "tables": demo_tables(),
         },
     )
 

@@ -1,20 +1,9 @@
 """A small shop's SQLite database, for trying the database connector without a real system.
 
-`create_demo_shop(path)` writes it. Its tables match this system of the data map:
-
-    tables:
-      - name: customers
-        identity: email
-        erase: delete
-      - name: orders
-        via: customer_id -> customers.id
-        erase: {mask: [shipping_address, phone]}
-      - name: invoices
-        via: customer_id -> customers.id
-        erase: {keep: kept ten years for tax law}
-      - name: newsletter
-        identity: email
-        erase: {null: [email]}
+`create_demo_shop(path)` writes it. Its tables match the demo map (`demo_datamap.yaml`, read
+by `demo_tables()`): customers and the newsletter found by e-mail, orders and invoices through
+`customer_id`; erasure deletes customers, masks the orders' address and phone, keeps the
+invoices (tax law) and nulls the newsletter's e-mail.
 
 One of the customers is demo@example.org (with orders, an invoice and a newsletter row
 written as Demo@Example.org), so a demo request by that address finds data. The keys to
@@ -141,3 +130,14 @@ def _phone(rng: random.Random) -> str:
 def _timestamp(moment: datetime) -> str:
     """The format SQLAlchemy reads back as a datetime from a SQLite TIMESTAMP column."""
     return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+DEMO_MAP = Path(__file__).with_name("demo_datamap.yaml")
+
+
+def demo_tables() -> list[dict]:
+    """The demo shop's tables as the register stores them, from the demo map."""
+    from requests_app.connectors import datamap  # the map's reader needs Django's models
+
+    (system,) = datamap.parse(DEMO_MAP.read_text(encoding="utf-8"))
+    return [table.to_json() for table in system.tables]

@@ -17,9 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from sqlalchemy.engine import make_url
 
-from requests_app.connectors.demo_shop import create_demo_shop
+from requests_app.connectors.demo_shop import DEMO_MAP, create_demo_shop
 
-MAP = Path(__file__).resolve().parents[2] / "connectors" / "demo_datamap.yaml"
 VARIABLE = "DEMO_SHOP_DATABASE_URL"
 
 
@@ -40,4 +39,4 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             create_demo_shop(path)
             self.stdout.write(f"created the demo shop {path}")
-        call_command("load_datamap", str(MAP), stdout=self.stdout, stderr=self.stderr)
+        call_command("load_datamap", str(DEMO_MAP), stdout=self.stdout, stderr=self.stderr)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from requests_app.connectors.demo_shop import create_demo_shop
+from requests_app.connectors.demo_shop import create_demo_shop, demo_tables
 from requests_app.models import DataSystem
 from tests.helpers import file_request
 from tests.requests_app.connectors.datamap_files import EXAMPLE_MAP, SHOP_SCHEMA
@@ -84,22 +84,6 @@ def shop(database) -> Database:
     return database
 
 
-SHOP_TABLES = [
-    {"name": "customers", "identity": "email", "erase": "delete"},
-    {
-        "name": "orders",
-        "via": "customer_id -> customers.id",
-        "erase": {"mask": ["shipping_address", "phone"]},
-    },
-    {
-        "name": "invoices",
-        "via": "customer_id -> customers.id",
-        "erase": {"keep": "kept ten years for tax law"},
-    },
-    {"name": "newsletter", "identity": "email", "erase": {"null": ["email"]}},
-]
-
-
 @pytest.fixture
 def shop_system(tmp_path, monkeypatch, db):
     """The demo shop's SQLite file, named by SHOP_DATABASE_URL, and its system in the map."""
@@ -111,7 +95,7 @@ def shop_system(tmp_path, monkeypatch, db):
         kind=DataSystem.Kind.INTERNAL,
         connector=DataSystem.Connector.DATABASE,
         url_env="SHOP_DATABASE_URL",
-        tables=SHOP_TABLES,
+        tables=demo_tables(),
         holds="name, e-mail address, orders",
         purpose="to sell and deliver what you ordered",
         retention="as long as you have an account, invoices ten years",
