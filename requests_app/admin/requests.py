@@ -224,7 +224,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     "tasks": obj.tasks.select_related("system"),
                     "may_change": may_change,
                     "connected": bool(runs.connected_systems()),
-                    "runs": obj.runs.all(),
+                    "runs": obj.runs.prefetch_related("parts"),
                     "may_run": request.user.has_perm("requests_app.run_connectors"),
                 }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -56,10 +56,7 @@ class SystemRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, obj: SystemRun) -> str:
-        counts: dict[str, int] = {}
-        for part in obj.parts.all():
-            counts[part.get_state_display()] = counts.get(part.get_state_display(), 0) + 1
-        return ", ".join(f"{count} {state}" for state, count in counts.items())
+        return obj.summary
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parts")

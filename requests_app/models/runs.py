@@ -69,6 +69,15 @@ class SystemRun(models.Model):
         return str(self.get_action_display())
 
     @property
+    def summary(self) -> str:
+        """How many of its parts are in each state: "2 done, 1 waiting"."""
+        counts: dict[str, int] = {}
+        for part in self.parts.all():
+            state = str(part.get_state_display())
+            counts[state] = counts.get(state, 0) + 1
+        return ", ".join(f"{count} {state}" for state, count in counts.items())
+
+    @property
     def finished(self) -> bool:
         return not self.parts.exclude(state__in=RunPart.ENDED).exists()
 

@@ -61,6 +61,8 @@ def test_an_access_run_is_previewed_and_packaged(
     assert "First rows of customers" in page
     assert "demo@example.org" in page
     assert "Build the answer package" in page
+    assert f"{run.label}, " in request_page(officer_client, confirmed)
+    assert ": 1 done</li>" in request_page(officer_client, confirmed)
 
     officer_client.post(reverse("admin:requests_app_systemrun_package", args=[run.pk]))
     download = officer_client.get(reverse("admin:requests_app_systemrun_download", args=[run.pk]))
