@@ -11,17 +11,26 @@ on the admin site its list and the page of its first row.
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from disputes_app import services as dispute_services
-from requests_app import services
-from requests_app.models import AccessLink, PrivacyRequest, RefusalReason, Reminder
+from requests_app import runs, services
+from requests_app.models import (
+    AccessLink,
+    PrivacyRequest,
+    RefusalReason,
+    Reminder,
+    SystemRun,
+)
 from tests.e2e.browser import (
     ADMIN_SUBMIT,
     FAILING_IMPACTS,
@@ -200,7 +209,7 @@ def admin_pages() -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_admin_page_passes_axe(new_page):
+def test_every_admin_page_passes_axe(new_page, tmp_path, monkeypatch):
     officer = get_user_model().objects.create_superuser("officer", "o@example.com", PASSWORD)
     device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
     officer.groups.add(Group.objects.get(name="Privacy officers"))
@@ -211,6 +220,11 @@ def test_every_admin_page_passes_axe(new_page):
     # Refused, so she may escalate at once.
     services.refuse(erika, RefusalReason.NO_DATA, "We hold no data about you.", officer)
     dispute_services.escalate(erika, "I know you hold my data.")
+    # The demo shop connected, and an access run over it: a run's page with its preview.
+    monkeypatch.setenv("DEMO_SHOP_DATABASE_URL", f"sqlite:///{tmp_path / 'shop.sqlite3'}")
+    call_command("demo_shop", stdout=StringIO())
+    run = runs.start(confirmed_request(email="demo@example.org"), SystemRun.Action.ACCESS, officer)
+    assert run.parts.get(system__name="Demo shop").preview, "the run's page shows first rows"
     page = new_page("en")
     journey = Journey("admin-every-page-en")
     blocking: list[dict] = []
