@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from requests_app import webhooks
 from requests_app.models import AppendOnly, PrivacyRequest, TransitionNotAllowed, private_storage
+from requests_app.models.webhooks import WebhookEvent
 
 
 class RecourseBody(models.Model):
@@ -200,7 +202,11 @@ class Dispute(models.Model):
         self._move(self.Status.REMEDY_DONE, staff_user, remedy_done_at=timezone.now())
 
     def close(self, staff_user: Any = None) -> None:
-        self._move(self.Status.CLOSED, staff_user, closed_at=timezone.now())
+        with transaction.atomic():
+            self._move(self.Status.CLOSED, staff_user, closed_at=timezone.now())
+            webhooks.emit(
+                WebhookEvent.DISPUTE_CLOSED, self.request, body=self.body.slug, outcome=self.outcome
+            )
 
 
 class DisputeEvent(AppendOnly):

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from disputes_app import casefile, rules
 from disputes_app.models import Dispute, DisputeEvent, RecourseBody
-from requests_app import emails, localtime
+from requests_app import emails, localtime, webhooks
 from requests_app.models import (
     AccessLink,
     Message,
@@ -22,6 +22,7 @@ from requests_app.models import (
     RequestType,
     Status,
 )
+from requests_app.models.webhooks import WebhookEvent
 from requests_app.outbox import queue_email
 
 
@@ -58,6 +59,7 @@ def escalate(
             if not check.allowed:
                 raise EscalationNotAllowed(check.why)
             dispute = file_dispute(request, body, reason.strip(), employment_data)
+            webhooks.emit(WebhookEvent.ESCALATED, request, body=body.slug)
     except IntegrityError:
         # The same escalation posted from another tab at the same moment.
         return Dispute.objects.get(request=request, body=body), False

@@ -377,6 +377,7 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "requests_app.outbox.sweep", "schedule": 60.0},
     "sweep-runs": {"task": "requests_app.tasks.sweep_runs", "schedule": 60.0},
+    "sweep-webhooks": {"task": "requests_app.tasks.sweep_webhooks", "schedule": 60.0},
     "sweep-reminders": {"task": "requests_app.tasks.sweep_reminders", "schedule": 300.0},
     "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from requests_app import emails, hooks, outbox
+from requests_app import emails, hooks, outbox, webhooks
 from requests_app.models import (
     PENDING_ANSWER,
     OutboxEmail,
@@ -29,12 +29,19 @@ from requests_app.models import (
     RequestType,
     Status,
 )
+from requests_app.models.webhooks import WebhookEvent
 
 M = TypeVar("M", bound=models.Model)
 
 Kind = Reminder.Kind
 REQUESTER_KINDS = frozenset({Kind.CONFIRM_EMAIL, Kind.WAITING, Kind.LATE, Kind.LAPSED})
 SWEEP_BATCH = 500
+# The officer's reminders that other systems are told of too (outbound webhooks).
+WEBHOOK_EVENTS = {
+    Kind.DUE_SOON: WebhookEvent.DUE_SOON,
+    Kind.DUE_TODAY: WebhookEvent.DUE_SOON,
+    Kind.OVERDUE: WebhookEvent.OVERDUE,
+}
 
 # The ladder (docs/RULES.md section 3): how the portal works, not an organisation's legal
 # choice, so named here rather than read from the environment.
@@ -217,6 +224,10 @@ def send_due(rows: list[PrivacyRequest], now: datetime) -> list[Queued]:
     Reminder.objects.bulk_create(reminders)
     RequestEvent.objects.bulk_create(events)
     outbox.queue_all([mail for _kind, mail in mails])
+    for kind, event in WEBHOOK_EVENTS.items():
+        told = [reminder.request for reminder in reminders if reminder.kind == kind]
+        if told:
+            webhooks.emit_many(event, told, reminder=kind)
     PrivacyRequest.objects.bulk_update(rows, ["next_reminder_at"])
     return [Queued(mail.request.reference, kind, mail.to) for kind, mail in mails]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import secrets
@@ -15,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from requests_app import emails
+from requests_app import emails, webhooks
 from requests_app.models import (
     AccessLink,
     AnswerFile,
@@ -28,6 +27,7 @@ from requests_app.models import (
     Wait,
     WaitReason,
 )
+from requests_app.models.webhooks import WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ def file_request(
             token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
             emails.confirm_address(request, token)
             request.take_reference()
+            webhooks.emit(WebhookEvent.FILED, request)
     except IntegrityError:
         # The same form, posted twice at once: the other post created it.
         existing = PrivacyRequest.objects.filter(submission_key=key).first()
@@ -114,8 +115,12 @@ def confirm_email(link: AccessLink) -> str:
             raise LinkSpent(request.reference)
         # A second confirmation link (a reminder's) after the first: nothing left to confirm,
         # the requester still gets to the status page.
-        with contextlib.suppress(TransitionNotAllowed):
+        try:
             request._confirm_email()
+        except TransitionNotAllowed:
+            pass
+        else:
+            webhooks.emit(WebhookEvent.CONFIRMED, request)
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
     return token
@@ -197,6 +202,7 @@ def answer(
     with transaction.atomic():
         request._answer(staff_user, open_tasks_reason)
         message = post_team_message(request, body, staff_user, template="answered")
+        webhooks.emit(WebhookEvent.ANSWERED, request)
         for upload in files:
             AnswerFile.objects.create(
                 request=request,
@@ -280,6 +286,7 @@ def refuse(
                     ),
                 ]
             )
+        webhooks.emit(WebhookEvent.REFUSED, request, in_part=in_part)
         return post_team_message(request, body, staff_user, template="refused")
 
 
@@ -316,4 +323,5 @@ def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) ->
         token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
         emails.acknowledgement(request, token)
         request.take_reference()
+        webhooks.emit(WebhookEvent.FILED, request)
     return request

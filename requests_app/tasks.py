@@ -10,7 +10,7 @@ import time
 
 from celery import shared_task
 
-from requests_app import reminders, retention, runs
+from requests_app import reminders, retention, runs, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +37,9 @@ def purge_closed() -> int:
 def sweep_runs() -> int:
     """Hand out again the connectors' parts that are due (retries, lost tasks, dead workers)."""
     return len(runs.sweep())
+
+
+@shared_task(ignore_result=True)
+def sweep_webhooks() -> int:
+    """Hand out the webhook deliveries that are due (retries, lost tasks)."""
+    return len(webhooks.sweep())

@@ -3,6 +3,7 @@ run jobs at the same moment, start a real Celery worker."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings
@@ -199,3 +201,41 @@ def wait_until(condition: Callable[[], object], seconds: float = 45) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+class RecordingServer:
+    """A real HTTP server on 127.0.0.1 for a test: records each POST (headers and body) and
+    answers with `status`, `body` (JSON-encoded unless bytes) after `delay` seconds."""
+
+    def __init__(self) -> None:
+        self.status, self.body, self.delay = 200, {}, 0.0
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                recorder.received.append((dict(self.headers), body))
+                time.sleep(recorder.delay)
+                answer = recorder.body
+                if not isinstance(answer, bytes):
+                    answer = json.dumps(answer).encode()
+                self.send_response(recorder.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -6,6 +6,7 @@
 - events: the append-only record, messages and files of answers
 - links: private links; outbox: e-mails to send; reminders: reminders sent
 - runs: the connectors' runs and each system's part of them
+- webhooks: the endpoints other systems are told of events at, and each delivery
 """
 
 from requests_app.models.events import (
@@ -43,6 +44,7 @@ from requests_app.models.systems import (
     VariableNotSet,
 )
 from requests_app.models.waits import Wait, WaitReason
+from requests_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "DUE_RULE_LABELS",
@@ -64,17 +66,20 @@ __all__ = [
     "ReferenceCounter",
     "RefusalReason",
     "Reminder",
-    "RunPart",
     "RequestEvent",
     "RequestType",
-    "SystemRun",
+    "RunPart",
     "Status",
+    "SystemRun",
     "SystemTask",
     "TasksStillOpen",
     "TransitionNotAllowed",
     "VariableNotSet",
     "Wait",
     "WaitReason",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "hash_token",
     "new_message_id",
     "private_storage",

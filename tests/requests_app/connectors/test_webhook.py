@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -15,48 +12,16 @@ from standardwebhooks.webhooks import Webhook
 from requests_app import runs
 from requests_app.connectors import webhook
 from requests_app.models import DataSystem, RequestEvent, RunPart, SystemRun
+from tests.helpers import RecordingServer
 
 SECRET = "whsec_" + base64.b64encode(b"a secret of the billing service").decode()
 Kind = RequestEvent.Kind
 
 
-class System:
-    """The organisation's billing service: records what it was sent, answers as told."""
-
-    def __init__(self) -> None:
-        self.status, self.body, self.delay = 200, {"tables": {}}, 0.0
-        self.received: list[dict] = []
-        handler = self.handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/privacy"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def handler(self):
-        system = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                payload = Webhook(SECRET).verify(body, dict(self.headers))
-                system.received.append(payload)
-                time.sleep(system.delay)
-                answer = system.body if isinstance(system.body, bytes) else json.dumps(system.body)
-                answer = answer.encode() if isinstance(answer, str) else answer
-                self.send_response(system.status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-
 @pytest.fixture
 def billing(db, monkeypatch):
-    system = System()
+    system = RecordingServer()
+    system.body = {"tables": {}}
     monkeypatch.setenv("BILLING_WEBHOOK_SECRET", SECRET)
     DataSystem.objects.create(
         name="Billing service",
@@ -66,8 +31,12 @@ def billing(db, monkeypatch):
         secret_env="BILLING_WEBHOOK_SECRET",
     )
     yield system
-    system.server.shutdown()
-    system.server.server_close()
+    system.close()
+
+
+def sent(billing) -> list[dict]:
+    """What the system received, each request's signature verified with the secret."""
+    return [Webhook(SECRET).verify(body, headers) for headers, body in billing.received]
 
 
 def start(confirmed, officer, capture, action="access", dry_run=False) -> RunPart:
@@ -92,10 +61,10 @@ def test_the_system_gets_a_signed_request_and_its_200_result_is_stored(
 
     part = start(confirmed, officer, django_capture_on_commit_callbacks)
 
-    (sent,) = billing.received
-    assert sent["type"] == "privacy.access"
-    assert sent["reference"] == confirmed.reference
-    assert sent["identity"] == {"email": "Demo@Example.org", "name": confirmed.full_name}
+    (request,) = sent(billing)
+    assert request["type"] == "privacy.access"
+    assert request["reference"] == confirmed.reference
+    assert request["identity"] == {"email": "Demo@Example.org", "name": confirmed.full_name}
     assert (part.state, part.rows) == ("done", 1)
     assert part.preview == {"accounts": [{"id": 7, "plan": "pro"}]}
     assert [(count["table"], count["rows"]) for count in part.counts] == [
@@ -111,7 +80,7 @@ def test_a_202_waits_for_a_single_use_signed_callback(
     billing.status, billing.body = 202, {}
     part = start(confirmed, officer, django_capture_on_commit_callbacks, "erasure")
     assert (part.state, part.waiting_for) == ("waiting", "callback")
-    callback = billing.received[0]["callback_url"].removeprefix("http://127.0.0.1:8000")
+    callback = sent(billing)[0]["callback_url"].removeprefix("http://127.0.0.1:8000")
 
     result = json.dumps({"tables": {"accounts": 1, "payments": 3}}).encode()
     forged = client.post(callback, result, "application/json", headers=signed(result) | {
@@ -137,7 +106,7 @@ def test_a_callback_that_reports_an_error_fails_the_part(
 ):
     billing.status, billing.body = 202, {}
     part = start(confirmed, officer, django_capture_on_commit_callbacks)
-    callback = billing.received[0]["callback_url"].removeprefix("http://127.0.0.1:8000")
+    callback = sent(billing)[0]["callback_url"].removeprefix("http://127.0.0.1:8000")
 
     body = json.dumps({"error": "account locked"}).encode()
     assert client.post(callback, body, "application/json", headers=signed(body)).status_code == 200
@@ -190,6 +159,6 @@ def test_a_dry_run_tells_the_system_it_is_one(
 
     part = start(confirmed, officer, django_capture_on_commit_callbacks, "erasure", dry_run=True)
 
-    assert billing.received[0]["dry_run"] is True
+    assert sent(billing)[0]["dry_run"] is True
     assert part.run.dry_run and part.state == "done"
     assert SystemRun.objects.get().dry_run
