@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
     "core",
     "requests_app",
     "disputes_app",
@@ -334,6 +335,15 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# The JSON API (docs/API.md): staff authenticate with a Bearer token and may do what their
+# account may in the admin; JSON in and out only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.TokenScope", "core.api.AdminPermissions"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
