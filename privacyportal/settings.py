@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
+    "drf_spectacular",
     "core",
     "requests_app",
     "disputes_app",
@@ -338,12 +339,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The JSON API (docs/API.md): staff authenticate with a Bearer token and may do what their
-# account may in the admin; JSON in and out only.
+# account may in the admin; errors are problem details (RFC 9457); JSON in and out only.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.TokenScope", "core.api.AdminPermissions"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "requests_app.api.problems.exception_handler",
 }
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api.urls")),
 ]
 
 handler500 = "core.errors.server_error"
