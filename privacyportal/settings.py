@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "corsheaders",
     "core",
     "requests_app",
     "disputes_app",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.cors.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -348,6 +350,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "requests_app.api.problems.exception_handler",
 }
+
+# Origins whose pages may post filings to the API from the browser (an organisation's own
+# form): the public intake's POST only, without cookies. Empty: none.
+API_CORS_ORIGINS = env.list("API_CORS_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS = API_CORS_ORIGINS
+CORS_URLS_REGEX = r"^/api/v1/requests/$"
+CORS_ALLOW_METHODS = ["POST"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-type"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
 LOG_FORMAT = "text" if DEBUG else "json"

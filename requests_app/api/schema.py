@@ -59,4 +59,5 @@ PROBLEMS = {
         _("The token's user may not do this (the admin's permissions), or the token is read-only.")
     ),
     404: _problem(_("No request has this reference.")),
+    429: _problem(_("Too many filings from this address: `Retry-After` says when to try again.")),
 }

@@ -1,10 +1,13 @@
-"""What the API sends, and the shapes the schema shows."""
+"""What the API sends, and the shapes the schema shows. The intake's fields are read from
+the intake form, which alone validates them."""
 
 from __future__ import annotations
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from requests_app.forms import CountryField, IntakeForm
 from requests_app.models import (
     Message,
     PrivacyRequest,
@@ -15,6 +18,42 @@ from requests_app.models import (
 )
 
 USERNAME_HELP = _("The staff member's user name; null if none.")
+FORM_TOKEN_HELP = _(
+    "Optional: a key of your own for this filing (at most 64 characters). Posting the same "
+    "filing with the same key again files it once and answers with the same reference."
+)
+
+
+def schema_field(form_field: forms.Field) -> serializers.Field:
+    """How the schema shows one of the intake form's fields: its kind, limits and help."""
+    common = {
+        "required": form_field.required,
+        "label": form_field.label,
+        "help_text": form_field.help_text or None,
+    }
+    if isinstance(form_field, forms.BooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(form_field, CountryField):
+        # The code only: ~250 choices, whose list moves with django-countries' releases.
+        return serializers.RegexField(r"^[A-Z]{2}$", **common)
+    if isinstance(form_field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=form_field.choices, **common)
+    if isinstance(form_field, forms.EmailField):
+        return serializers.EmailField(max_length=form_field.max_length, **common)
+    return serializers.CharField(max_length=form_field.max_length, **common)
+
+
+class IntakeSerializer(serializers.Serializer):
+    """The intake form's fields, as JSON; `consent` must be true."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = {name: schema_field(field) for name, field in IntakeForm.base_fields.items()}
+        fields["form_token"].help_text = FORM_TOKEN_HELP
+        return fields
+
+
+class FiledSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text=_("The request's reference, e.g. DSR-2026-000123."))
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
+from django import forms
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from requests_app import ratelimit
 from requests_app.api import pagination, problems, schema
 from requests_app.api.filters import RequestFilters, filtered
 from requests_app.api.serializers import (
+    FiledSerializer,
+    IntakeSerializer,
     RequestDetailSerializer,
     RequestPageSerializer,
     RequestRowSerializer,
 )
+from requests_app.forms import IntakeForm
 from requests_app.models import PrivacyRequest, RequestEvent, SystemTask
+from requests_app.views import file_if_allowed
 
+NOT_AN_OBJECT = _("Send the request's fields as one JSON object.")
+NOT_TEXT = _("Give this as a JSON string.")
+NOT_TRUE_OR_FALSE = _("Give this as true or false.")
+TOO_MANY = _(
+    "There have been several filings from your address in a short time. Please wait a few "
+    "minutes before you file again."
+)
 # The list shows no name, address or text of the requester's: only these columns are read.
 ROW_FIELDS = [
     "reference",
@@ -34,10 +51,21 @@ ROW_FIELDS = [
 
 
 class RequestCollection(GenericAPIView):
-    """GET lists the requests (a staff member's token)."""
+    """POST files a request (public); GET lists them (a staff member's token)."""
 
     queryset = PrivacyRequest.objects.select_related("assignee")
     serializer_class = RequestRowSerializer
+
+    def is_intake(self) -> bool:
+        # The schema generator asks before it has set a request.
+        return getattr(self.request, "method", None) == "POST"
+
+    def get_authenticators(self) -> list:
+        # The intake is public: a stray Authorization header does not stop a filing.
+        return [] if self.is_intake() else super().get_authenticators()
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self.is_intake() else super().get_permissions()
 
     @extend_schema(
         operation_id="list_requests",
@@ -69,6 +97,51 @@ class RequestCollection(GenericAPIView):
         if cursor is None:
             return None
         return replace_query_param(request.build_absolute_uri(), "cursor", cursor.encode())
+
+    @extend_schema(
+        operation_id="file_request",
+        summary="File a request",
+        description=(
+            "The intake form's fields and rules, and its rate limit per client address. "
+            "Sends the same e-mail with the link that confirms the address; the request "
+            "counts from then. Messages come in the language of `Accept-Language`."
+        ),
+        request=IntakeSerializer,
+        responses={201: FiledSerializer, **schema.problems(400, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            return problems.problem(400, NOT_AN_OBJECT)
+        data, wrong_types = form_data(request.data)
+        form = IntakeForm(data)
+        if wrong_types or not form.is_valid():
+            return problems.invalid({**form.errors, **wrong_types})
+        privacy_request = file_if_allowed(request._request, form)
+        if privacy_request is None:
+            window = ratelimit.INTAKE_WINDOW
+            retry_after = window - int(time.time()) % window
+            return problems.problem(429, TOO_MANY, headers={"Retry-After": str(retry_after)})
+        return Response({"reference": privacy_request.reference}, status=201)
+
+
+def form_data(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The intake form's data from a JSON object, and the fields of a JSON type the form does
+    not read (text is a string, consent true or false); null counts as left out."""
+    data, wrong_types = {}, {}
+    for name, field in IntakeForm.base_fields.items():
+        value = payload.get(name)
+        if value is None:
+            continue
+        if isinstance(field, forms.BooleanField):
+            expected, message = bool, NOT_TRUE_OR_FALSE
+        else:
+            expected, message = str, NOT_TEXT
+        if isinstance(value, expected):
+            data[name] = value
+        else:
+            wrong_types[name] = [message]
+    return data, wrong_types
 
 
 class RequestDetail(GenericAPIView):

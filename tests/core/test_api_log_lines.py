@@ -16,6 +16,7 @@ from requests_app.api.views import RequestCollection
 from tests.helpers import (
     API_REQUESTS,
     ERROR_RECORDS,
+    VALID_FILING,
     api_token,
     bearer,
     staff_member,
@@ -74,6 +75,15 @@ def test_a_refused_token_is_logged_without_a_user_or_the_token(client, console_l
     assert line["status"] == 401
     assert "user" not in line
     assert wrong not in console_log.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_filing_by_api_is_logged_without_a_user(client, console_log):
+    client.post(API_REQUESTS, {**VALID_FILING, "consent": True}, content_type="application/json")
+
+    [line] = request_lines(console_log)
+    assert (line["method"], line["status"]) == ("POST", 201)
+    assert "user" not in line
 
 
 @pytest.mark.django_db
