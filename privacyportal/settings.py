@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "core",
     "requests_app",
@@ -349,6 +350,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "requests_app.api.problems.exception_handler",
+}
+# The schema at /api/schema/ and its reference at /api/docs/ (docs/openapi.yaml is the same).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "privacyportal API",
+    "DESCRIPTION": (
+        "File a data-subject request (public), and read the requests with a staff "
+        "member's token. Errors are problem details (RFC 9457). See docs/API.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its reference are public, whatever Authorization header comes along.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from the sidecar package, served as the portal's own static files: the
+    # reference needs no CDN and the content security policy stays as it is.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # Origins whose pages may post filings to the API from the browser (an organisation's own
