@@ -52,7 +52,7 @@ class Cursor:
             ordering, key, pk, before = json.loads(raw)
             if ordering not in ORDERINGS or not isinstance(key, str):
                 raise ValueError(ordering)
-            if type(pk) is not int or type(before) is not bool:
+            if type(pk) is not int or not 0 < pk < 2**63 or type(before) is not bool:
                 raise ValueError(pk)
             value = KEYS[ordering.lstrip("-")](key)
         except (binascii.Error, TypeError, UnicodeDecodeError) as error:

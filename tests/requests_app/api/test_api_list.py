@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -121,6 +123,28 @@ def test_a_row_has_the_queues_columns_and_nothing_the_requester_wrote(client, to
     }
     assert (waiting["assignee"], waiting["overdue"]) == ("alice", False)
     assert "Erika" not in str(rows) and "example.de" not in str(rows)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        ["due_on", "2026-01-01", 10**30, False],
+        ["due_on", "2026-13-01", 1, False],
+        ["received_at", "2026-01-01T00:00:00", 1, False],
+        ["full_name", "Erika", 1, False],
+        ["due_on", "2026-01-01", "1", False],
+        ["due_on", "2026-01-01", 1],
+        {"due_on": "2026-01-01"},
+    ],
+)
+@pytest.mark.django_db
+def test_a_made_up_cursor_is_a_bad_parameter_not_an_error(client, token, cursor):
+    text = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+
+    response = client.get(f"{API_REQUESTS}?cursor={text}", **bearer(token))
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"cursor"}
 
 
 @pytest.mark.parametrize(
