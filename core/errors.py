@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,13 @@ def problem_body(status: int, detail: str, errors: dict[str, list[str]] | None =
 
 def api_problem(status: int, detail: str) -> JsonResponse:
     return JsonResponse(problem_body(status, detail), status=status, content_type=PROBLEM_JSON)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: Django's own page, and a problem for an API path that names nothing."""
+    if request.path.startswith(API_PATH):
+        return api_problem(404, gettext("There is nothing at this address of the API."))
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -27,4 +27,5 @@ urlpatterns = [
     ),
 ]
 
+handler404 = "core.errors.not_found"
 handler500 = "core.errors.server_error"

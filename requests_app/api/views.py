@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -37,6 +38,8 @@ TOO_MANY = _(
     "There have been several filings from your address in a short time. Please wait a few "
     "minutes before you file again."
 )
+# What a reference can look like (DSR-2026-000123); anything else names no request.
+REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 # The list shows no name, address or text of the requester's: only these columns are read.
 ROW_FIELDS = [
     "reference",
@@ -169,7 +172,9 @@ class RequestDetail(GenericAPIView):
         responses={200: RequestDetailSerializer, **schema.problems(401, 403, 404)},
     )
     def get(self, request: Request, reference: str) -> Response:
-        privacy_request = self.get_queryset().filter(reference=reference.upper()).first()
+        privacy_request = None
+        if REFERENCE.match(reference):
+            privacy_request = self.get_queryset().filter(reference=reference.upper()).first()
         if privacy_request is None:
             raise NotFound(_("No request has this reference."))
         if request.method == "GET":

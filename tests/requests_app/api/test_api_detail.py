@@ -93,9 +93,10 @@ def test_each_look_is_recorded_as_viewed_by_the_tokens_user(client, viewer, work
     ]
 
 
+@pytest.mark.parametrize("reference", ["DSR-2026-999999", "DSR%00", "%E2%80%8B", "x" * 300])
 @pytest.mark.django_db
-def test_an_unknown_reference_is_a_404_problem(client, viewer):
-    response = client.get(f"{API_REQUESTS}DSR-2026-999999/", **bearer(api_token(viewer)))
+def test_an_unknown_reference_is_a_404_problem(client, viewer, reference):
+    response = client.get(f"{API_REQUESTS}{reference}/", **bearer(api_token(viewer)))
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
@@ -132,3 +133,14 @@ def test_a_request_takes_a_fixed_number_of_queries(
         response = client.get(url(worked_on), **bearer(token))
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_api_path_that_names_nothing_is_a_404_problem_and_a_page_stays_a_page(client):
+    api = client.get("/api/v1/nothing/")
+    page = client.get("/requests/nothing/")
+
+    assert api.status_code == page.status_code == 404
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["title"] == "Not Found"
+    assert page["Content-Type"].startswith("text/html")
