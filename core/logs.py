@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.module_loading import import_string
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -29,6 +30,18 @@ SECRET_PATH = re.compile(r"(/requests/(?:verify|status))/[A-Za-z0-9_-]{16,}")
 BARE_TOKEN = re.compile(
     r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])"
     r"[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])"
+)
+# An API token (core.models.TOKEN_PREFIX and 43 url-safe characters), however short the rest
+# of the line makes it look; its first characters, which the admin shows, stay.
+API_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])pp_[A-Za-z0-9_-]{16,}")
+# An Authorization header quoted in a text ("Authorization: Bearer …", "'HTTP_AUTHORIZATION':
+# '…'"): its value, whatever its scheme.
+CREDENTIALS = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\r\n'\"]+")
+# Fields named like these hold credentials whatever their value looks like (a dict of headers
+# or of a request's META).
+SECRET_KEYS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+    | {"http_authorization", "http_proxy_authorization", "http_cookie"}
 )
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 STANDARD_FIELDS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
@@ -46,8 +59,10 @@ UNTAKEN_MESSAGE = (
 
 
 def redact(text: str) -> str:
-    """`text` without secret tokens; a status or confirmation path keeps its page."""
-    return BARE_TOKEN.sub(REDACTED, SECRET_PATH.sub(rf"\1/{REDACTED}", text))
+    """`text` without secret tokens or credentials; a status or confirmation path keeps its
+    page."""
+    text = CREDENTIALS.sub(rf"\1{REDACTED}", SECRET_PATH.sub(rf"\1/{REDACTED}", text))
+    return BARE_TOKEN.sub(REDACTED, API_TOKEN.sub(REDACTED, text))
 
 
 def clean(record: logging.LogRecord) -> None:
@@ -110,7 +125,10 @@ def cleaned(value: Any) -> Any:
         # Its repr has the full path and query string.
         return f"{value.method} {redact(value.path)}"
     if isinstance(value, Mapping):
-        return {redact(str(key)): cleaned(item) for key, item in value.items()}
+        return {
+            redact(str(key)): REDACTED if str(key).lower() in SECRET_KEYS else cleaned(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple | set | frozenset):
         return [cleaned(item) for item in value]
     return redact(str(value))
@@ -140,8 +158,19 @@ class HookHandler(logging.Handler):
             self.handleError(record)
 
 
+def user_of(request: HttpRequest) -> str | None:
+    """Who made the request, when its view knew: the admin's signed-in staff member, the API
+    token's user. None for the public pages, which look no one up (and the log makes no
+    session query of its own)."""
+    user = vars(request).get("user")
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    return user.get_username() if user.is_authenticated else None
+
+
 class RequestLogMiddleware:
-    """Gives each request an id (or takes a proxy's X-Request-ID) and logs one line for it."""
+    """Gives each request an id (or takes a proxy's X-Request-ID) and logs one line for it,
+    with the staff member who made it (in the admin or through the API)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -155,17 +184,17 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = current
+            fields = {
+                "method": request.method,
+                "path": redact(request.path),
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            }
+            user = user_of(request)
+            if user is not None:
+                fields["user"] = user
             self.logger.info(
-                "%s %s %s",
-                request.method,
-                redact(request.path),
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": redact(request.path),
-                    "status": response.status_code,
-                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                },
+                "%s %s %s", request.method, fields["path"], response.status_code, extra=fields
             )
             return response
         finally:

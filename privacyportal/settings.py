@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "core",
     "requests_app",
     "disputes_app",
@@ -45,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.cors.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -335,6 +340,44 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The JSON API (docs/API.md): staff authenticate with a Bearer token and may do what their
+# account may in the admin; errors are problem details (RFC 9457); JSON in and out only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.TokenScope", "core.api.AdminPermissions"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "requests_app.api.problems.exception_handler",
+}
+# The schema at /api/schema/ and its reference at /api/docs/ (docs/openapi.yaml is the same).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "privacyportal API",
+    "DESCRIPTION": (
+        "File a data-subject request (public), and read the requests with a staff "
+        "member's token. Errors are problem details (RFC 9457). See docs/API.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its reference are public, whatever Authorization header comes along.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Swagger UI from the sidecar package, served as the portal's own static files: the
+    # reference needs no CDN and the content security policy stays as it is.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# Origins whose pages may post filings to the API from the browser (an organisation's own
+# form): the public intake's POST only, without cookies. Empty: none.
+API_CORS_ORIGINS = env.list("API_CORS_ORIGINS", default=[])
+CORS_ALLOWED_ORIGINS = API_CORS_ORIGINS
+CORS_URLS_REGEX = r"^/api/v1/requests/$"
+CORS_ALLOW_METHODS = ["POST"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "content-type"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 # Logs: one JSON line per event (text when DEBUG); ERROR_HOOK receives error records.
 LOG_FORMAT = "text" if DEBUG else "json"

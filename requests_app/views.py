@@ -21,6 +21,7 @@ from requests_app.models import (
     AccessLink,
     AnswerFile,
     Message,
+    PrivacyRequest,
     RequestEvent,
     RequestType,
     TransitionNotAllowed,
@@ -49,21 +50,30 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def file_if_allowed(request: HttpRequest, form: IntakeForm) -> PrivacyRequest | None:
+    """File a valid intake form, the page's or the API's, in the reader's language; None when
+    the client's address has filed INTAKE_RATE_LIMIT times in the window already."""
+    ip_address = client_address(request)
+    if not ratelimit.allow(
+        "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, ratelimit.INTAKE_WINDOW
+    ):
+        return None
+    privacy_request, _created = services.file_request(
+        form.cleaned_data,
+        language=request.LANGUAGE_CODE,
+        ip_address=ip_address,
+        form_token=form.cleaned_data["form_token"],
+    )
+    return privacy_request
+
+
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip_address = client_address(request)
-        if not ratelimit.allow(
-            "intake", ip_address or "", settings.INTAKE_RATE_LIMIT, ratelimit.INTAKE_WINDOW
-        ):
+        privacy_request = file_if_allowed(request, form)
+        if privacy_request is None:
             return too_many(request)
-        privacy_request, _created = services.file_request(
-            form.cleaned_data,
-            language=request.LANGUAGE_CODE,
-            ip_address=ip_address,
-            form_token=form.cleaned_data["form_token"],
-        )
         signed = signing.dumps(privacy_request.reference, salt=FILED_SALT)
         return redirect(f"{reverse('requests:filed')}?r={signed}")
     return render(request, "requests/new.html", {"form": form})

@@ -26,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu import Connection
 
+from core.models import ApiToken
 from requests_app import outbox, services
 from requests_app.models import OutboxEmail, PrivacyRequest
 
@@ -37,6 +38,19 @@ VALID_FILING = {
     "details": "Please send me a copy of all data you hold about me.",
     "consent": "on",
 }
+
+
+API_REQUESTS = "/api/v1/requests/"
+
+
+def api_token(user: AbstractBaseUser, *, read_only: bool = False) -> str:
+    _row, token = ApiToken.issue(user, read_only=read_only)
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The test client's keyword for an `Authorization: Bearer` header."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 # What remember_error, the tests' ERROR_HOOK, was handed.

@@ -238,3 +238,26 @@ def test_a_worker_logs_no_task_arguments_not_even_of_a_task_it_does_not_know(tmp
             data = json.loads(line).get("data", {})
             assert data.get("args", "…") == "…", line
             assert data.get("kwargs", "…") == "…", line
+
+
+def test_authorization_and_cookie_values_are_cut_out_of_messages_and_fields(console_log):
+    token = "pp_" + "Ab1-" * 10 + "xyz"
+    logging.getLogger("tests.logs").warning(
+        "headers %s; short %s",
+        {"Authorization": "Basic dmlld2VyOnNlY3JldA=="},
+        token[:25],
+        extra={
+            "headers": {"authorization": f"Bearer {token}", "Cookie": "sessionid=abc123"},
+            "meta": {"HTTP_AUTHORIZATION": "Token abc"},
+            "prefix": token[:11],
+        },
+    )
+
+    [entry] = entries(console_log)
+    assert entry["message"] == "headers {'Authorization': '…'}; short …"
+    assert entry["headers"] == {"authorization": "…", "Cookie": "…"}
+    assert entry["meta"] == {"HTTP_AUTHORIZATION": "…"}
+    # The few first characters the admin shows to tell tokens apart are no secret.
+    assert entry["prefix"] == token[:11]
+    for secret in (token[:25], "dmlld2VyOnNlY3JldA", "abc123", "Token abc"):
+        assert secret not in console_log.getvalue()

@@ -96,7 +96,8 @@ class PrivacyRequest(RequestMoves, models.Model):
             models.Index(Lower("email"), name="request_email_ci_idx"),
             models.Index(fields=["email_key"], name="request_email_key_idx"),
             models.Index(fields=["status", "due_on"], name="request_status_due_idx"),
-            models.Index(fields=["received_at"], name="request_received_idx"),
+            # By receipt, and the API's list in that order (keyset pages on received_at, id).
+            models.Index(fields=["received_at", "id"], name="request_received_id_idx"),
             # The officer's list in its order: the open queue (its default), and all of it.
             models.Index(
                 fields=["due_on", "id"],

@@ -54,3 +54,17 @@ def test_a_json_line_has_time_level_logger_message_request_id_fields_and_excepti
     assert (entry["status"], entry["duration_ms"]) == (503, 1.5)
     assert entry["exception"].startswith("Traceback (most recent call last):")
     assert entry["exception"].endswith("ValueError: boom")
+
+
+@pytest.mark.django_db
+def test_a_request_line_names_the_signed_in_staff_member_and_no_one_on_a_public_page(
+    admin_client, client, console_lines
+):
+    admin_client.get("/admin/requests_app/privacyrequest/")
+    client.get("/")
+
+    lines = [json.loads(line) for line in console_lines.getvalue().splitlines()]
+    admin_page, home = [line for line in lines if line["logger"] == "privacyportal.request"]
+    assert (admin_page["status"], admin_page["user"]) == (200, "admin")
+    assert home["status"] == 200
+    assert "user" not in home

@@ -1,0 +1,1 @@
+"""The JSON API (docs/API.md): the public intake and the staff's reading of requests."""
