@@ -27,7 +27,7 @@ def grant_to_officers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0014_connector_runs'),
+        ('requests_app', '0015_received_id_index'),
     ]
 
     operations = [
