@@ -62,7 +62,11 @@ class AdminPermissions(BasePermission):
         if request.method in SAFE_METHODS:
             actions = ["view", "change"]
         else:
-            actions = [self.method_actions.get(request.method, "change")]
+            # A view may name the permission its writes need (a step on a request: change).
+            actions = [
+                getattr(view, "permission_action", None)
+                or self.method_actions.get(request.method, "change")
+            ]
         return any(
             user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in actions
         )

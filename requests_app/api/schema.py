@@ -59,5 +59,6 @@ PROBLEMS = {
         _("The token's user may not do this (the admin's permissions), or the token is read-only.")
     ),
     404: _problem(_("No request has this reference.")),
+    409: _problem(_("The request's state does not allow this step now, or its rules refuse it.")),
     429: _problem(_("Too many filings from this address: `Retry-After` says when to try again.")),
 }
