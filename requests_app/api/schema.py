@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
@@ -25,7 +26,7 @@ def query_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
         elif isinstance(field, forms.IntegerField):
             kind = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
         elif isinstance(field, CountriesField):
-            pattern = "^[A-Z]{2}$"
+            enum = sorted(code for code, _name in countries)
         elif isinstance(field, forms.ChoiceField):
             enum = [value for value, _label in field.choices]
         parameters.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from rest_framework import serializers
 
 from requests_app.forms import CountryField, IntakeForm
@@ -32,15 +33,19 @@ def schema_field(form_field: forms.Field) -> serializers.Field:
         "help_text": form_field.help_text or None,
     }
     if isinstance(form_field, forms.BooleanField):
+        if form_field.required:  # a box that must be ticked: only true is accepted
+            return serializers.ChoiceField(choices=[(True, "true")], **common)
         return serializers.BooleanField(**common)
     if isinstance(form_field, CountryField):
-        # The code only: ~250 choices, whose list moves with django-countries' releases.
-        return serializers.RegexField(r"^[A-Z]{2}$", **common)
+        # The ISO codes django-countries knows (test_api_schema.py notices when they change).
+        return serializers.ChoiceField(choices=sorted(code for code, _name in countries), **common)
     if isinstance(form_field, forms.ChoiceField):
         return serializers.ChoiceField(choices=form_field.choices, **common)
     if isinstance(form_field, forms.EmailField):
         return serializers.EmailField(max_length=form_field.max_length, **common)
-    return serializers.CharField(max_length=form_field.max_length, **common)
+    return serializers.CharField(
+        max_length=form_field.max_length, min_length=1 if form_field.required else None, **common
+    )
 
 
 class IntakeSerializer(serializers.Serializer):
