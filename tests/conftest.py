@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import io
+import logging
 import os
 from pathlib import Path
 
@@ -13,10 +15,12 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.logs import HookHandler
 from privacyportal.celery import app as celery_app
 from requests_app import ratelimit, services
 from requests_app.models import AccessLink, PrivacyRequest
 from tests.helpers import (
+    ERROR_RECORDS,
     VALID_FILING,
     file_request,
     last_email,
@@ -142,3 +146,26 @@ def verify_token(unconfirmed) -> str:
 @pytest.fixture
 def status_token(verify_token) -> str:
     return services.confirm_email(AccessLink.find(verify_token, AccessLink.Purpose.VERIFY))
+
+
+@pytest.fixture
+def console_log():
+    """What the console handler of LOGGING writes, with its own formatter and filters."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+@pytest.fixture
+def error_hook(settings):
+    """The records ERROR_HOOK receives, through the handler LOGGING gives it."""
+    settings.ERROR_HOOK = "tests.helpers.remember_error"
+    handler = HookHandler(level=logging.ERROR)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    ERROR_RECORDS.clear()
+    yield ERROR_RECORDS
+    root.removeHandler(handler)
+    ERROR_RECORDS.clear()

@@ -18,12 +18,10 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from kombu import Connection
 
-from core.logs import HookHandler
 from privacyportal.celery import app as celery_app
 from requests_app import outbox
 from requests_app.models import OutboxEmail
 from tests.helpers import (
-    ERROR_RECORDS,
     broker_connection,
     celery_worker,
     file_request,
@@ -42,29 +40,6 @@ def echo(value: str, note: str = "") -> str:
 @celery_app.task(name="tests.test_logs.refuse")
 def refuse(value: str) -> None:
     raise ValueError(f"cannot take {value}")
-
-
-@pytest.fixture
-def console_log():
-    """What the console handler of LOGGING writes, with its own formatter and filters."""
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
-
-
-@pytest.fixture
-def error_hook(settings):
-    """The records ERROR_HOOK receives, through the handler LOGGING gives it."""
-    settings.ERROR_HOOK = "tests.helpers.remember_error"
-    handler = HookHandler(level=logging.ERROR)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    ERROR_RECORDS.clear()
-    yield ERROR_RECORDS
-    root.removeHandler(handler)
-    ERROR_RECORDS.clear()
 
 
 def entries(console_log: io.StringIO) -> list[dict]:

@@ -5,43 +5,19 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
 
-from core.logs import HookHandler
 from requests_app.api.views import RequestCollection
 from tests.helpers import (
     API_REQUESTS,
-    ERROR_RECORDS,
     VALID_FILING,
     api_token,
     bearer,
     staff_member,
 )
-
-
-@pytest.fixture
-def console_log():
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
-
-
-@pytest.fixture
-def error_hook(settings):
-    settings.ERROR_HOOK = "tests.helpers.remember_error"
-    handler = HookHandler(level=logging.ERROR)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    ERROR_RECORDS.clear()
-    yield ERROR_RECORDS
-    root.removeHandler(handler)
-    ERROR_RECORDS.clear()
 
 
 def request_lines(console_log: io.StringIO) -> list[dict]:

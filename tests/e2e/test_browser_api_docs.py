@@ -27,6 +27,7 @@ def test_the_api_reference_shows_every_operation_under_the_portals_policy(new_pa
     assert {path.replace("\u200b", "") for path in operations} == {
         "/api/v1/requests/",
         "/api/v1/requests/{reference}/",
+        "/api/v1/requests/{reference}/moves/{move}/",
     }
     assert page.locator(".swagger-ui .info .title").text_content().startswith("privacyportal API")
     assert page.locator(".swagger-ui .btn.authorize").count() == 1
