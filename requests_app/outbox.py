@@ -19,10 +19,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.claims import claim_row
 from requests_app.models import OutboxEmail, PrivacyRequest, private_storage
 
 logger = logging.getLogger(__name__)
@@ -138,17 +138,9 @@ def enqueue(email_id: int) -> None:
 
 
 def claim(email_id: int) -> bool:
-    now = timezone.now()
-    claimed = OutboxEmail.objects.filter(
-        pk=email_id,
-        state__in=[OutboxEmail.State.PENDING, OutboxEmail.State.SENDING],
-        next_attempt_at__lte=now,
-    ).update(
-        state=OutboxEmail.State.SENDING,
-        next_attempt_at=now + SEND_LEASE,
-        attempts=F("attempts") + 1,
-    )
-    return claimed == 1
+    State = OutboxEmail.State
+    ready = [State.PENDING, State.SENDING]
+    return claim_row(OutboxEmail, email_id, ready=ready, taken=State.SENDING, lease=SEND_LEASE)
 
 
 @shared_task(ignore_result=True)

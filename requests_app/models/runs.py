@@ -13,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.claims import claim_row
 from requests_app.models.events import private_storage
 
 # How long a claimed part stays with its worker before the sweep may give it to another.
@@ -156,20 +157,19 @@ class RunPart(models.Model):
     def claim(self, now: datetime | None = None) -> bool:
         """Take the part for this worker: once, or again after the last claim lapsed."""
         now = now or timezone.now()
-        claimed = RunPart.objects.filter(
-            pk=self.pk,
-            state__in=[self.State.PENDING, self.State.RUNNING],
-            next_attempt_at__lte=now,
-        ).update(
-            state=self.State.RUNNING,
-            next_attempt_at=now + PART_LEASE,
-            attempts=F("attempts") + 1,
+        claimed = claim_row(
+            RunPart,
+            self.pk,
+            ready=[self.State.PENDING, self.State.RUNNING],
+            taken=self.State.RUNNING,
+            lease=PART_LEASE,
+            now=now,
             started_at=now,
             waiting_for="",
         )
         if claimed:
             self.refresh_from_db()
-        return claimed == 1
+        return claimed
 
     def settle(self, state: str, **fields: Any) -> bool:
         """Write the outcome of this attempt, if the part is still this attempt's."""

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.claims import claim_row
+
 
 def new_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
@@ -109,16 +111,10 @@ class WebhookDelivery(models.Model):
 
     def claim(self, lease: timedelta) -> bool:
         """Take the delivery for this sender: once, or again after the last claim lapsed."""
-        now = timezone.now()
-        claimed = WebhookDelivery.objects.filter(
-            pk=self.pk,
-            state__in=[self.State.PENDING, self.State.SENDING],
-            next_attempt_at__lte=now,
-        ).update(
-            state=self.State.SENDING,
-            next_attempt_at=now + lease,
-            attempts=models.F("attempts") + 1,
+        ready = [self.State.PENDING, self.State.SENDING]
+        claimed = claim_row(
+            WebhookDelivery, self.pk, ready=ready, taken=self.State.SENDING, lease=lease
         )
         if claimed:
             self.refresh_from_db()
-        return claimed == 1
+        return claimed
