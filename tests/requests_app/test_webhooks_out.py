@@ -82,15 +82,26 @@ def test_each_use_case_tells_the_endpoints_that_want_it(
     services.refuse(request, RefusalReason.NO_DATA, "We hold nothing.", officer)
     request.refresh_from_db()
     dispute, _created = disputes.escalate(request, "You do hold my data.")
+    disputes.decide(dispute, "not_upheld", officer)
+    dispute.close(officer)
+    answered = file_request(email="another@example.org")
+    answered._confirm_email()
+    answered.start(officer)
+    services.answer(answered, "Here is your data.", officer, open_tasks_reason="None hold any.")
 
-    told = list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
+    told = list(WebhookDelivery.objects.order_by("pk").values_list("event", "payload"))
 
-    assert told == [
+    assert [event for event, _payload in told] == [
         "request.filed",
         "request.confirmed",
         "request.refused",
         "request.escalated",
+        "dispute.closed",
+        "request.filed",
+        "request.answered",
     ]
+    closed = told[4][1]["data"]
+    assert (closed["reference"], closed["outcome"]) == (request.reference, "not_upheld")
 
 
 def test_the_officers_reminders_tell_of_due_and_overdue_answers(endpoint, officer):
