@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from requests_app import hooks
 from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, Reminder, RunPart
-from requests_app.outbox import build_email, queue_email
+from requests_app.outbox import build_email, queue_all, queue_email
 
 
 def absolute(path: str) -> str:
@@ -32,7 +32,13 @@ def admin_url(request: PrivacyRequest) -> str:
 
 
 def confirm_address(request: PrivacyRequest, token: str) -> OutboxEmail:
-    return queue_email(
+    (email,) = queue_all([confirm_address_email(request, token)])
+    return email
+
+
+def confirm_address_email(request: PrivacyRequest, token: str) -> OutboxEmail:
+    """The unsaved confirmation e-mail, for a caller that writes it with other rows."""
+    return build_email(
         "confirm_address",
         request.email,
         {"verify_url": verify_url(token), "hours": AccessLink.VERIFY_HOURS},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from requests_app import emails, webhooks
+from requests_app.filing import FilingRows, provisional_reference
 from requests_app.models import (
     AccessLink,
     AnswerFile,
@@ -25,7 +25,6 @@ from requests_app.models import (
     Status,
     TransitionNotAllowed,
     Wait,
-    WaitReason,
 )
 from requests_app.models.webhooks import WebhookEvent
 
@@ -44,11 +43,6 @@ def submission_key(data: dict[str, Any], form_token: str) -> str:
         data["details"],
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def provisional_reference() -> str:
-    """Unique until the real reference is taken at the end of the same transaction."""
-    return f"new-{secrets.token_hex(8)}"
 
 
 def file_request(
@@ -78,22 +72,7 @@ def file_request(
     )
     request.set_deadline()
     try:
-        with transaction.atomic():
-            request.reference = provisional_reference()
-            request.next_reminder_at = request.received_at
-            request.save()
-            Wait.objects.create(
-                request=request, reason=WaitReason.EMAIL, started_at=request.received_at
-            )
-            request.record(
-                RequestEvent.Kind.FILED,
-                actor=RequestEvent.Actor.REQUESTER,
-                data={"due_on": request.due_on.isoformat(), "rule": request.due_rule},
-            )
-            token = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
-            emails.confirm_address(request, token)
-            request.take_reference()
-            webhooks.emit(WebhookEvent.FILED, request)
+        FilingRows.build(request).write()
     except IntegrityError:
         # The same form, posted twice at once: the other post created it.
         existing = PrivacyRequest.objects.filter(submission_key=key).first()

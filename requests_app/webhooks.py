@@ -22,11 +22,12 @@ from typing import Any
 
 import httpx
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from core.together import Part
 from requests_app.models import PrivacyRequest
 from requests_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -72,6 +73,31 @@ def emit_many(event: WebhookEvent, requests: Iterable[PrivacyRequest], **extra: 
     )
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: hand_out(ids))
+
+
+def emit_part(event: WebhookEvent, privacy_request: PrivacyRequest, *, after: str) -> Part:
+    """`emit` as a part of one statement (core.together), after the CTE `after` that wrote the
+    request and returns its `reference`: a delivery per active endpoint that wants `event`,
+    the payload's reference read from that row."""
+    body = payload(event, privacy_request)
+    endpoints = connection.ops.quote_name(WebhookEndpoint._meta.db_table)
+    return Part(
+        alias="new_deliveries",
+        instance=WebhookDelivery(event=event, payload=body),
+        one_row=False,
+        source=f"{after} CROSS JOIN {endpoints} AS endpoint "
+        "WHERE endpoint.active AND endpoint.events @> %s::jsonb",
+        source_params=[json.dumps([event])],
+        linked={"endpoint_id": "endpoint.id"},
+        computed={
+            "payload": (
+                f"jsonb_set(%s::jsonb, '{{data,reference}}', to_jsonb({after}.reference))",
+                [json.dumps(body)],
+            ),
+            # new_message_id(), per row: msg_ and 32 hexadecimal digits.
+            "message_id": ("'msg_' || replace(gen_random_uuid()::text, '-', '')", []),
+        },
+    )
 
 
 def active_endpoints() -> list[WebhookEndpoint]:

@@ -48,14 +48,21 @@ class AccessLink(models.Model):
     @classmethod
     def issue(cls, request: Any, purpose: str) -> str:
         """Create a link and return its token (256 bits); the token itself is never stored."""
+        link, token = cls.build(request, purpose)
+        link.save()
+        return token
+
+    @classmethod
+    def build(cls, request: Any, purpose: str) -> tuple[AccessLink, str]:
+        """An unsaved link and its token, for a caller that writes the row with others."""
         token = secrets.token_urlsafe(32)
         expires_at = None
         if purpose == cls.Purpose.VERIFY:
             expires_at = timezone.now() + timedelta(hours=cls.VERIFY_HOURS)
-        cls.objects.create(
+        link = cls(
             request=request, purpose=purpose, token_hash=hash_token(token), expires_at=expires_at
         )
-        return token
+        return link, token
 
     @classmethod
     def find(cls, token: str, purpose: str) -> AccessLink | None:

@@ -28,6 +28,17 @@ class ReferenceCounter(models.Model):
             (number,) = cursor.fetchone()
         return f"DSR-{year}-{number:06d}"
 
+    # The reference of the number the CTE `allocated` handed out (`DSR-<year>-<number>`).
+    REFERENCE_SQL = (
+        "'DSR-' || %s::text || '-' || "
+        "lpad(allocated.last::text, greatest(6, length(allocated.last::text)), '0')"
+    )
+
+    @classmethod
+    def allocated(cls, year: int) -> tuple[str, list[int]]:
+        """The CTE `allocated` that takes the year's next number, for one statement with more."""
+        return f"allocated AS ({cls.ALLOCATE_SQL.format(table=cls.table())})", [year]
+
     @classmethod
     def number(cls, request: models.Model, year: int) -> str:
         """Allocate the next number of the year and write it on `request`; the reference.
@@ -39,16 +50,13 @@ class ReferenceCounter(models.Model):
             reference = cls.next_reference(year)
             type(request).objects.filter(pk=request.pk).update(reference=reference)
             return reference
-        allocate = cls.ALLOCATE_SQL.format(table=cls.table())
+        allocated, params = cls.allocated(year)
         requests = connection.ops.quote_name(type(request)._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH allocated AS ({allocate}) "  # noqa: S608
-                f"UPDATE {requests} SET reference = "
-                "'DSR-' || %s::text || '-' || "
-                "lpad(allocated.last::text, greatest(6, length(allocated.last::text)), '0') "
+                f"WITH {allocated} UPDATE {requests} SET reference = {cls.REFERENCE_SQL} "  # noqa: S608
                 "FROM allocated WHERE id = %s RETURNING reference",
-                [year, year, request.pk],
+                [*params, year, request.pk],
             )
             (reference,) = cursor.fetchone()
         return reference

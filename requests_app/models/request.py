@@ -118,11 +118,14 @@ class PrivacyRequest(RequestMoves, models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "email" in update_fields:
-            # The key follows the address however it is saved; a purged address leaves none.
-            self.email_key = addresses.key(self.email) if self.email else ""
+            self.derive_email_key()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "email_key"}
         super().save(*args, **kwargs)
+
+    def derive_email_key(self) -> None:
+        """The key follows the address however it is saved; a purged address leaves none."""
+        self.email_key = addresses.key(self.email) if self.email else ""
 
     @property
     def due_rule_label(self) -> str:
@@ -307,6 +310,19 @@ class PrivacyRequest(RequestMoves, models.Model):
         staff_user: Any = None,
         data: dict[str, Any] | None = None,
     ) -> RequestEvent:
-        return RequestEvent.objects.create(
+        event = self.new_event(kind, actor=actor, staff_user=staff_user, data=data)
+        event.save()
+        return event
+
+    def new_event(
+        self,
+        kind: str,
+        *,
+        actor: str = "system",
+        staff_user: Any = None,
+        data: dict[str, Any] | None = None,
+    ) -> RequestEvent:
+        """An unsaved event, for a caller that writes it with other rows (`record` saves it)."""
+        return RequestEvent(
             request=self, kind=kind, actor=actor, staff_user=staff_user, data=data or {}
         )
