@@ -345,9 +345,10 @@ def prove_scale_out(cluster: Cluster, filings: int = 300, threads: int = 8) -> d
     wait_until_settled()
     stranded = list(OutboxEmail.objects.exclude(state="sent").values_list("pk", "state"))
     orphans = expire_orphaned_claims()
-    # The killed worker held at most concurrency x prefetch messages: claimed (then in
-    # `orphans`) or not yet (pending and due: the outbox sweep hands it out again).
-    assert len(stranded) <= WORKER_CONCURRENCY, stranded
+    # The killed worker held at most concurrency x prefetch messages, each of at most
+    # RELAY_CHUNK e-mails (a relay's or a sending task's): claimed (then in `orphans`) or
+    # not yet (pending and due: the outbox sweep hands them out again).
+    assert len(stranded) <= WORKER_CONCURRENCY * outbox.RELAY_CHUNK, stranded
     cluster.publish(outbox.sweep)
     wait_until(all_sent, 60, "the outbox sweep to send what the killed worker held")
     written = check_mail(cluster, may_double=orphans)

@@ -1,3 +1,5 @@
+import os
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -6,6 +8,7 @@ from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from privacyportal.celery import app as celery_app
 from requests_app import outbox
 from requests_app.models import OutboxEmail, PrivacyRequest
 from tests.helpers import file_request
@@ -239,3 +242,98 @@ def test_a_sent_email_the_database_never_records_goes_again_after_its_lease(
     with time_machine.travel(timezone.now() + outbox.SEND_LEASE + timedelta(seconds=1)):
         assert outbox.sweep() == 1
     assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [email.message_id] * 2
+
+
+# --- The relay: committed rows handed to the workers in batches ----------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+RELAY_REDIS_DB = 14
+
+
+@pytest.fixture
+def relay_list(settings):
+    """The broker on a Redis db of its own, its relay list empty, tasks not run eagerly."""
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set")
+    settings.CELERY_BROKER_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{RELAY_REDIS_DB}"
+    outbox.ready_list.cache_clear()
+    client = outbox.ready_list()
+    client.delete(outbox.READY_KEY)
+    yield client
+    client.delete(outbox.READY_KEY)
+    outbox.ready_list.cache_clear()
+
+
+@pytest.fixture
+def published(monkeypatch) -> Iterator[list[tuple[str, object]]]:
+    """The relay and sending tasks published, instead of publishing them."""
+    calls: list[tuple[str, object]] = []
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    monkeypatch.setattr(
+        outbox.relay, "apply_async", lambda **options: calls.append(("relay", options))
+    )
+    monkeypatch.setattr(outbox.send_each, "delay", lambda ids: calls.append(("send_each", ids)))
+    yield calls
+    celery_app.conf.task_always_eager = eager
+
+
+def ids_on(client) -> list[int]:
+    return [int(email_id) for email_id in client.lrange(outbox.READY_KEY, 0, -1)]
+
+
+def test_committed_emails_wait_for_one_relay(relay_list, published):
+    outbox.hand_over([11, 12])
+    outbox.hand_over([13])
+
+    assert ids_on(relay_list) == [11, 12, 13]
+    assert published == [("relay", {"countdown": outbox.RELAY_DELAY})]
+
+
+def test_the_relay_publishes_the_list_a_chunk_to_a_task_until_it_is_empty(relay_list, published):
+    relay_list.rpush(outbox.READY_KEY, *range(1, 121))
+
+    assert outbox.relay() == 120
+
+    chunks = [ids for name, ids in published if name == "send_each"]
+    assert [len(chunk) for chunk in chunks] == [outbox.RELAY_CHUNK, outbox.RELAY_CHUNK, 20]
+    assert sum(chunks, []) == list(range(1, 121))
+    assert ids_on(relay_list) == []
+
+
+def test_the_first_email_after_a_relay_emptied_the_list_publishes_the_next(relay_list, published):
+    outbox.hand_over([1])
+    outbox.relay()
+    outbox.hand_over([2])
+
+    assert [name for name, _ in published] == ["relay", "send_each", "relay"]
+
+
+def test_a_filing_hands_its_email_to_the_relay_once_it_commits(
+    db, relay_list, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file_request()
+
+    assert ids_on(relay_list) == [OutboxEmail.objects.get().pk]
+
+
+def test_the_sweep_sends_what_a_lost_relay_left_on_the_list_once(relay_list, email, mailoutbox):
+    relay_list.rpush(outbox.READY_KEY, email.pk)
+
+    outbox.sweep()
+
+    assert ids_on(relay_list) == []
+    assert len(mailoutbox) == 1
+    email.refresh_from_db()
+    assert email.state == OutboxEmail.State.SENT
+
+
+def test_a_sending_task_sends_each_of_its_rows_once(db, mailoutbox):
+    file_request(full_name="One")
+    file_request(full_name="Two")
+    ids = list(OutboxEmail.objects.values_list("pk", flat=True))
+
+    assert outbox.send_each(ids) == 2
+    assert outbox.send_each(ids) == 0
+    assert len(mailoutbox) == 2
