@@ -64,13 +64,22 @@ class RequestEvent(AppendOnly):
         STAFF = "staff", _("privacy team")
         SYSTEM = "system", _("system")
 
+    # Indexed by event_request_time_idx (request first); staff_user only where set (below).
     request = models.ForeignKey(
-        "requests_app.PrivacyRequest", on_delete=models.PROTECT, related_name="events"
+        "requests_app.PrivacyRequest",
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
     )
     kind = models.CharField(_("what"), max_length=40, choices=Kind.choices)
     actor = models.CharField(_("by"), max_length=20, choices=Actor.choices, default=Actor.SYSTEM)
     staff_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     data = models.JSONField(default=dict, blank=True)
@@ -79,7 +88,15 @@ class RequestEvent(AppendOnly):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["request", "created_at"], name="event_request_time_idx")]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="event_request_time_idx"),
+            # Most events are the requester's or the system's: only the staff's are indexed.
+            models.Index(
+                fields=["staff_user"],
+                condition=models.Q(staff_user__isnull=False),
+                name="event_staff_user_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

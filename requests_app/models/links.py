@@ -33,7 +33,9 @@ class AccessLink(models.Model):
         "requests_app.PrivacyRequest", on_delete=models.CASCADE, related_name="links"
     )
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint (below), not `unique=True`: on PostgreSQL that would add a
+    # second, pattern-matching index no query uses, written on every filing.
+    token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
@@ -41,6 +43,7 @@ class AccessLink(models.Model):
     class Meta:
         verbose_name = _("private link")
         verbose_name_plural = _("private links")
+        constraints = [models.UniqueConstraint(fields=["token_hash"], name="link_token_hash_key")]
 
     def __str__(self) -> str:
         return f"{self.request} {self.purpose}"

@@ -43,7 +43,7 @@ class OutboxEmail(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     message_id = models.CharField(
-        max_length=200, unique=True, editable=False, default=new_message_id
+        max_length=200, editable=False, default=new_message_id
     )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
@@ -66,6 +66,8 @@ class OutboxEmail(models.Model):
                 name="outbox_due_idx",
             ),
         ]
+        # A constraint, not `unique=True`: no pattern-matching index beside it (links.py).
+        constraints = [models.UniqueConstraint(fields=["message_id"], name="outbox_message_id_key")]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}"

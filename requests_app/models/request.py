@@ -35,7 +35,10 @@ MESSAGE_NOTICE_MINUTES = 15
 
 
 class PrivacyRequest(RequestMoves, models.Model):
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    # `reference` and `submission_key` are unique by constraints (Meta), not `unique=True`:
+    # on PostgreSQL that would add a pattern-matching index beside each, which no query
+    # uses and every filing writes.
+    reference = models.CharField(_("reference"), max_length=20, editable=False)
     request_type = models.CharField(_("type"), max_length=20, choices=RequestType.choices)
     status = models.CharField(
         _("status"),
@@ -84,7 +87,7 @@ class PrivacyRequest(RequestMoves, models.Model):
     # Kept for abuse handling only (the privacy notice names the IP address as collected).
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # Makes a form posted twice one request: a hash of the form instance and its content.
-    submission_key = models.CharField(max_length=64, unique=True, editable=False)
+    submission_key = models.CharField(max_length=64, editable=False)
     updated_at = models.DateTimeField(_("last activity"), auto_now=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
@@ -110,6 +113,10 @@ class PrivacyRequest(RequestMoves, models.Model):
                 condition=models.Q(next_reminder_at__isnull=False),
                 name="request_next_reminder_idx",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="request_reference_key"),
+            models.UniqueConstraint(fields=["submission_key"], name="request_submission_key"),
         ]
 
     def __str__(self) -> str:

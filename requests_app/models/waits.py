@@ -29,14 +29,27 @@ class Wait(models.Model):
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     # The status the request goes back to when the requester answers.
     resumes_to = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    # Indexed only where set (below): the e-mail wait of every filing has none.
     staff_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("wait for the requester")
         verbose_name_plural = _("waits for the requester")
         ordering = ["started_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["staff_user"],
+                condition=models.Q(staff_user__isnull=False),
+                name="wait_staff_user_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request"],
