@@ -1,5 +1,6 @@
 -- wrk script for bench/intake.py: a distinct, valid filing per request, every status counted.
--- Arguments after "--": path, csrf token, csrftoken cookie, run tag.
+-- Arguments after "--": path, csrf token, csrftoken cookie, run tag, and "form" (the page's
+-- form, urlencoded, with the CSRF pair) or "json" (the API's body, no cookie).
 
 local types = {
   "access", "correction", "deletion", "portability",
@@ -7,7 +8,7 @@ local types = {
 }
 local countries = { "DE", "FR", "CH", "GB", "US", "IT", "ES", "NL", "AT", "IE" }
 local threads = {}
-local path, token, tag = "/", "", "run"
+local path, token, tag, mode = "/", "", "run", "form"
 
 -- Globals (not locals) so that done() can read them from each thread with thread:get().
 sent = 0
@@ -19,10 +20,14 @@ function setup(thread)
 end
 
 function init(args)
-  path, token, tag = args[1], args[2], args[4]
+  path, token, tag, mode = args[1], args[2], args[4], args[5] or "form"
   wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  wrk.headers["Cookie"] = "csrftoken=" .. args[3]
+  if mode == "json" then
+    wrk.headers["Content-Type"] = "application/json"
+  else
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    wrk.headers["Cookie"] = "csrftoken=" .. args[3]
+  end
 end
 
 local function encode(text)
@@ -31,22 +36,35 @@ local function encode(text)
   end))
 end
 
+local function details(who)
+  return "Please send me a copy of the personal data you hold about me (filing " .. who
+    .. "), where it came from and who you shared it with."
+end
+
 function request()
   sent = sent + 1
   local who = tag .. "-" .. thread_id .. "-" .. sent
-  local body = table.concat({
-    "csrfmiddlewaretoken=" .. token,
-    "form_token=" .. encode(who),
-    "request_type=" .. types[sent % #types + 1],
-    "full_name=" .. encode("Bench Requester " .. who),
-    "email=" .. encode("bench." .. who .. "@example.com"),
-    "country=" .. countries[sent % #countries + 1],
-    "details=" .. encode(
-      "Please send me a copy of the personal data you hold about me (filing " .. who
-        .. "), where it came from and who you shared it with."
-    ),
-    "consent=on",
-  }, "&")
+  local body
+  if mode == "json" then
+    -- Names and addresses are plain ASCII here: no JSON escaping needed.
+    body = string.format(
+      '{"request_type": "%s", "full_name": "%s", "email": "%s", "country": "%s", '
+        .. '"details": "%s", "consent": true}',
+      types[sent % #types + 1], "Bench Requester " .. who, "bench." .. who .. "@example.com",
+      countries[sent % #countries + 1], details(who)
+    )
+  else
+    body = table.concat({
+      "csrfmiddlewaretoken=" .. token,
+      "form_token=" .. encode(who),
+      "request_type=" .. types[sent % #types + 1],
+      "full_name=" .. encode("Bench Requester " .. who),
+      "email=" .. encode("bench." .. who .. "@example.com"),
+      "country=" .. countries[sent % #countries + 1],
+      "details=" .. encode(details(who)),
+      "consent=on",
+    }, "&")
+  end
   return wrk.format(nil, path, nil, body)
 end
 

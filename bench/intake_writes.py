@@ -1,4 +1,4 @@
-"""What a filing's writes cost: as the portal makes them, all in one statement, and the floor.
+"""What a filing's writes cost: in one statement (PostgreSQL), one by one, and the floor.
 
     .venv/bin/python bench/intake_writes.py [--filings 2000] [--keep]
 
@@ -6,10 +6,11 @@ The intake's rate against its floor (docs/BENCHMARKS.md, bench/intake.py) is bou
 the CPU a filing costs the machine. This measures the writes' part, in one process on one
 connection, without HTTP, form or Celery publish:
 
-1. `portal`: the portal's own `services.file_request` (BEGIN, six statements, COMMIT; the
-   Celery publish after COMMIT is switched off);
-2. `one statement`: the same rows, built from the same model instances, written by one
-   data-modifying statement in autocommit: the fewest round trips any intake could make;
+1. `one statement`: the portal's own `services.file_request`, which on PostgreSQL writes a
+   filing's rows in one data-modifying statement (requests_app/filing.py; the hand-over to
+   the outbox's relay after the commit is switched off);
+2. `one by one`: the same rows through the ORM path the other databases take (BEGIN, six
+   statements, COMMIT);
 3. `floor`: the floor view's one-row INSERT.
 
 For each: the PostgreSQL backend's CPU per filing (read from /proc), this process's CPU
@@ -103,43 +104,13 @@ def portal(n: int) -> None:
     )
 
 
-def insert_parts(instance, request_alias: str) -> tuple[list[str], list[str], list]:
-    """Columns, SQL values and parameters of an unsaved model instance, for INSERT … SELECT.
+def one_by_one(n: int) -> None:
+    """The same filing through the ORM path (SQLite's), on PostgreSQL."""
+    from requests_app import services
+    from requests_app.filing import FilingRows
+    from requests_app.models import PrivacyRequest
 
-    Its foreign key to the request is read from the CTE `request_alias`.
-    """
-    from django.db import connection
-
-    columns, values, params = [], [], []
-    for field in instance._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.column == "request_id":
-            values.append(f"{request_alias}.id")
-            continue
-        values.append("%s")
-        params.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
-    return columns, values, params
-
-
-def one_statement(n: int) -> None:
-    """The rows of services.file_request, from the same model instances, in one statement."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from requests_app import outbox, services
-    from requests_app.models import (
-        AccessLink,
-        PrivacyRequest,
-        ReferenceCounter,
-        RequestEvent,
-        Wait,
-        WaitReason,
-        hash_token,
-    )
-
-    data = filing_data(n, "one")
+    data = filing_data(n, "orm")
     request = PrivacyRequest(
         **data,
         language="en",
@@ -147,48 +118,7 @@ def one_statement(n: int) -> None:
         submission_key=services.submission_key(data, f"o{n}"),
     )
     request.set_deadline()
-    request.reference = services.provisional_reference()
-    request.next_reminder_at = request.received_at
-    rows = {
-        "w": Wait(reason=WaitReason.EMAIL, started_at=request.received_at),
-        "e": RequestEvent(
-            kind=RequestEvent.Kind.FILED,
-            actor=RequestEvent.Actor.REQUESTER,
-            data={"due_on": request.due_on.isoformat(), "rule": request.due_rule},
-        ),
-        "l": AccessLink(
-            purpose=AccessLink.Purpose.VERIFY,
-            token_hash=hash_token(f"token-{n}"),
-            expires_at=timezone.now(),
-        ),
-        "o": outbox.build_email("confirm_address", request.email, {"verify_url": "x"}),
-    }
-    year = request.local_date(request.received_at).year
-    columns, values, params = insert_parts(request, "")
-    at = columns.index(connection.ops.quote_name("reference"))
-    values[at] = "'DSR-' || %s::text || '-' || lpad(c.last::text, 6, '0')"
-    params[values[:at].count("%s")] = year
-    # Names from the models' own metadata, values as parameters.
-    sql = [
-        "WITH c AS ("  # noqa: S608
-        + ReferenceCounter.ALLOCATE_SQL.format(table=ReferenceCounter.table())
-        + "), r AS (INSERT INTO "
-        + connection.ops.quote_name(PrivacyRequest._meta.db_table)
-        + f" ({', '.join(columns)}) SELECT {', '.join(values)} FROM c RETURNING id)"  # noqa: S608
-    ]
-    all_params = [year, *params]
-    for alias, row in rows.items():
-        columns, values, params = insert_parts(row, "r")
-        table = connection.ops.quote_name(row._meta.db_table)
-        sql.append(
-            f", {alias} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"SELECT {', '.join(values)} FROM r RETURNING id)"
-        )
-        all_params += params
-    sql.append(" SELECT r.id, o.id FROM r, o")
-    with connection.cursor() as cursor:
-        cursor.execute("".join(sql), all_params)
-        cursor.fetchone()
+    FilingRows.build(request).write_one_by_one()
 
 
 def floor(n: int) -> None:
@@ -211,12 +141,12 @@ def main() -> None:
 
         from requests_app import outbox
 
-        outbox.enqueue_all = lambda email_ids: None  # no broker: the writes alone
+        outbox.hand_over = lambda email_ids: None  # no broker: the writes alone
         with connection.cursor() as cursor:
             cursor.execute("CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text)")
         runs = [
-            measure("portal", args.filings, portal),
-            measure("one statement", args.filings, one_statement),
+            measure("one statement", args.filings, portal),
+            measure("one by one", args.filings, one_by_one),
             measure("floor", args.filings, floor),
         ]
         print(f"{args.filings} filings each, ms per filing")

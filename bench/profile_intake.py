@@ -44,26 +44,19 @@ PARTS = [
     ("whole request (handler + middleware)", "django/core/handlers/base.py", "get_response"),
     ("  view new_request", "requests_app/views.py", "new_request"),
     ("    IntakeForm() init", "requests_app/forms.py", "__init__"),
-    ("      country_choices()", "requests_app/forms.py", "country_choices"),
     ("    form.is_valid()", "django/forms/forms.py", "is_valid"),
-    ("      model full_clean (ModelForm _post_clean)", "django/forms/models.py", "_post_clean"),
     ("    ratelimit.allow (Redis)", "requests_app/ratelimit.py", "allow"),
     ("    services.file_request", "requests_app/services.py", "file_request"),
-    ("      set_deadline", "requests_app/models.py", "set_deadline"),
-    ("      take_reference (counter + reference)", "requests_app/models.py", "take_reference"),
-    ("      Model.save_base (the INSERTs via the ORM)", "django/db/models/base.py", "save_base"),
-    ("      request.record (event INSERT)", "requests_app/models.py", "record"),
-    ("      AccessLink.issue", "requests_app/models.py", "issue"),
-    ("      emails.confirm_address", "requests_app/emails.py", "confirm_address"),
-    ("      Atomic.__exit__ (COMMIT + on_commit)", "django/db/transaction.py", "__exit__"),
-    ("        outbox.enqueue (Celery publish)", "requests_app/outbox.py", "enqueue"),
+    ("      set_deadline", "requests_app/models/request.py", "set_deadline"),
+    ("      FilingRows.build (the unsaved rows)", "requests_app/filing.py", "build"),
+    ("      together.Part.sql (columns and values)", "core/together.py", "sql"),
+    ("      together.write (the one statement)", "core/together.py", "write"),
+    ("      outbox.hand_over (RPUSH to the relay)", "requests_app/outbox.py", "hand_over"),
     ("    signing.dumps", "django/core/signing.py", "dumps"),
     ("  CSRF process_view", "django/middleware/csrf.py", "process_view"),
     ("  LocaleMiddleware process_request", "django/middleware/locale.py", "process_request"),
     ("  CSP process_response", "csp/middleware.py", "process_response"),
     ("SQL execute (all)", "django/db/backends/utils.py", "_execute"),
-    ("Django choices normalize_choices", "django/utils/choices.py", "normalize_choices"),
-    ("redis.Redis() client objects created", "redis/client.py", "__init__"),
 ]
 
 
@@ -162,7 +155,7 @@ def time_parts(token: str, numbers: Iterator[int], count: int) -> None:
     )
     forms = [valid() for _ in range(count)]
     timed(
-        "services.file_request (transaction + publish)",
+        "services.file_request (statement + hand-over)",
         count,
         lambda: services.file_request(
             (form := forms.pop()).cleaned_data,
@@ -171,7 +164,7 @@ def time_parts(token: str, numbers: Iterator[int], count: int) -> None:
             form_token=form.cleaned_data["form_token"],
         ),
     )
-    timed("  of which outbox.enqueue (Celery publish)", count, lambda: outbox.enqueue(0))
+    timed("  of which outbox.hand_over (RPUSH)", count, lambda: outbox.hand_over([0]))
     timed(
         "signing.dumps of a reference",
         count,
