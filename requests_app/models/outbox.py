@@ -42,9 +42,7 @@ class OutboxEmail(models.Model):
     # Files from the private storage: [{"path": …, "filename": …, "mimetype": …}].
     attachments = models.JSONField(default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    message_id = models.CharField(
-        max_length=200, editable=False, default=new_message_id
-    )
+    message_id = models.CharField(max_length=200, editable=False, default=new_message_id)
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
