@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app import admin_forms, hooks, report, runs, services
+from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
     DueFilter,
@@ -32,10 +33,12 @@ from requests_app.admin.inlines import (
 )
 from requests_app.admin.steps import STEPS, step_notice
 from requests_app.models import (
+    MOVES,
     ExtensionNotAllowed,
     Message,
     Move,
     PrivacyRequest,
+    RefusalReason,
     RequestEvent,
     SystemTask,
     TasksStillOpen,
@@ -71,7 +74,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     ordering = ["due_on", "id"]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["assign_to_me", "start_requests"]
+    actions = [
+        "assign_to_me",
+        "assign_to_officer",
+        "start_requests",
+        "close_as_spam",
+        "refuse_as_unfounded",
+        "export_selected",
+    ]
     readonly_fields = [
         "reference",
         "status",
@@ -327,9 +337,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         queryset = self.get_changelist_instance(request).get_queryset(request)
-        response = StreamingHttpResponse(report.csv_rows(queryset), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="privacy-requests.csv"'
-        return response
+        return bulk.csv_download(queryset, "privacy-requests.csv")
 
     def render_step(self, request, obj, label, form, notice: str = "") -> TemplateResponse:
         context = {
@@ -345,28 +353,69 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign the selected requests to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
-        done = self._each(request, queryset, lambda obj: obj.assign(request.user, request.user))
-        self.message_user(
-            request, ngettext("%d request assigned.", "%d requests assigned.", done) % done
+        outcome = bulk.each(queryset, lambda obj: obj.assign(request.user, request.user))
+        bulk.tell(self, request, outcome, gettext("Assign to me"))
+
+    @admin.action(description=_("Assign the selected requests to…"), permissions=["change"])
+    def assign_to_officer(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        form = bulk.AssignForm(request.POST if bulk.submitted(request) else None)
+        if bulk.submitted(request) and form.is_valid():
+            assignee = form.cleaned_data["assignee"]
+            outcome = bulk.each(queryset, lambda obj: obj.assign(assignee, request.user))
+            bulk.tell(self, request, outcome, gettext("Assign"))
+            return None
+        return bulk.confirmation(
+            self,
+            request,
+            queryset,
+            action="assign_to_officer",
+            title=bulk.title_for(gettext("Assign"), queryset.count()),
+            form=form,
+            notice=bulk.not_all_allowed(queryset, MOVES[Move.ASSIGN]),
         )
 
     @admin.action(description=_("Start work on the selected requests"), permissions=["change"])
     def start_requests(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
-        done = self._each(request, queryset, lambda obj: obj.start(request.user))
-        self.message_user(
-            request, ngettext("%d request started.", "%d requests started.", done) % done
+        outcome = bulk.each(queryset, lambda obj: obj.start(request.user))
+        bulk.tell(self, request, outcome, gettext("Start work"))
+
+    @admin.action(
+        description=_("Close the selected unconfirmed requests as spam (no e-mail)"),
+        permissions=["change"],
+    )
+    def close_as_spam(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        outcome = bulk.each(queryset, lambda obj: obj.close_as_spam(request.user))
+        bulk.tell(self, request, outcome, gettext("Close as spam"))
+
+    @admin.action(
+        description=_("Refuse the selected requests as manifestly unfounded or excessive…"),
+        permissions=["change"],
+    )
+    def refuse_as_unfounded(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        """One explanation for all; the officer confirms on a page listing each request, as
+        GDPR Art. 12(5) asks the reason to be shown for each."""
+        form = bulk.UnfoundedForm(request.POST if bulk.submitted(request) else None)
+        if bulk.submitted(request) and form.is_valid():
+            explanation = form.cleaned_data["explanation"]
+            outcome = bulk.each(
+                queryset,
+                lambda obj: services.refuse(
+                    obj, RefusalReason.UNFOUNDED, explanation, request.user
+                ),
+            )
+            bulk.tell(self, request, outcome, gettext("Refuse"))
+            return None
+        return bulk.confirmation(
+            self,
+            request,
+            queryset,
+            action="refuse_as_unfounded",
+            title=bulk.title_for(gettext("Refuse"), queryset.count()),
+            form=form,
+            notice=bulk.not_all_allowed(queryset, MOVES[Move.REFUSE]),
+            reason=RefusalReason.UNFOUNDED.label,
         )
 
-    def _each(self, request, queryset, step) -> int:
-        done = 0
-        for obj in queryset:
-            try:
-                step(obj)
-                done += 1
-            except TransitionNotAllowed:
-                self.message_user(
-                    request,
-                    gettext("%(ref)s: not possible in its state.") % {"ref": obj.reference},
-                    messages.WARNING,
-                )
-        return done
+    @admin.action(description=_("Export the selected requests as CSV"), permissions=["view"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        return bulk.csv_download(queryset.order_by("due_on", "pk"), "privacy-requests.csv")

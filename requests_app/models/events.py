@@ -51,6 +51,7 @@ class RequestEvent(AppendOnly):
         PURGED = "purged", _("Personal data removed after the retention period")
         ESCALATED = "escalated", _("Escalated to a recourse body")
         LAPSED = "lapsed", _("Lapsed: the e-mail address was not confirmed in time")
+        CLOSED_AS_SPAM = "closed_as_spam", _("Closed as spam")
         REMINDER_SENT = "reminder_sent", _("Reminder sent")
         RUN_STARTED = "run_started", _("The systems holding the data were asked")
         DATA_COLLECTED = "data_collected", _("Data collected from a system")

@@ -255,6 +255,21 @@ class RequestMoves:
             self._save("closed_at", "waiting_since", "next_reminder_at")
             self.record(RequestEvent.Kind.LAPSED)
 
+    def close_as_spam(self, staff_user: Any = None) -> None:
+        """An unconfirmed filing the officer judges spam: closed, recorded, no one told."""
+        with transaction.atomic():
+            self._check(Move.CLOSE_AS_SPAM)
+            self.status = Status.CLOSED
+            self._close_waits()
+            self.closed_at = timezone.now()
+            self.next_reminder_at = None
+            self._save("closed_at", "waiting_since", "next_reminder_at")
+            self.record(
+                RequestEvent.Kind.CLOSED_AS_SPAM,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+            )
+
     def _close_waits(self) -> None:
         self.waits.filter(ended_at__isnull=True).update(ended_at=timezone.now())
         self.waiting_since = None

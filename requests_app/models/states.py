@@ -52,6 +52,7 @@ class Move(StrEnum):
     CLOSE = "close"
     WITHDRAW = "withdraw"
     LAPSE = "lapse"
+    CLOSE_AS_SPAM = "close_as_spam"
 
 
 # The one table of allowed moves: the states each may start from. The moves check it under
@@ -69,6 +70,8 @@ MOVES: dict[Move, frozenset[str]] = {
     Move.CLOSE: FINAL_ANSWERS,
     Move.WITHDRAW: OPEN_STATUSES,
     Move.LAPSE: frozenset({Status.UNCONFIRMED}),
+    # Only before the address is confirmed: no one has been told anything, no one is told.
+    Move.CLOSE_AS_SPAM: frozenset({Status.UNCONFIRMED}),
 }
 
 

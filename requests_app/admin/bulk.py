@@ -1,0 +1,160 @@
+"""The request list's bulk actions: each request through its own move, then one report.
+
+Each selected request goes through the same use case and the same allowed-moves table as its
+own page, in its own transaction: a request whose state does not allow the step is left as it
+is and named in the report with the reason ("done for 8, not possible for 2: …").
+Actions that change what a requester is told (the refusal) or that need a choice (the
+assignee) first show a page that lists the selection, as Django's own delete confirmation does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from requests_app import report
+from requests_app.forms import MultiLineTextField
+from requests_app.models import (
+    ExtensionNotAllowed,
+    PrivacyRequest,
+    TasksStillOpen,
+    TransitionNotAllowed,
+)
+
+# What a step may refuse with; the message says why, in the officer's language.
+REFUSALS = (TransitionNotAllowed, ExtensionNotAllowed, TasksStillOpen)
+
+
+@dataclass
+class Outcome:
+    done: list[str] = field(default_factory=list)
+    not_possible: list[tuple[str, str]] = field(default_factory=list)
+
+
+def each(queryset: QuerySet[PrivacyRequest], step: Callable[[PrivacyRequest], object]) -> Outcome:
+    """Run `step` on every selected request, oldest first, each in its own transaction."""
+    outcome = Outcome()
+    for obj in queryset.order_by("pk"):
+        try:
+            step(obj)
+        except REFUSALS as error:
+            outcome.not_possible.append((obj.reference, str(error)))
+        else:
+            outcome.done.append(obj.reference)
+    return outcome
+
+
+def tell(modeladmin, request: HttpRequest, outcome: Outcome, what: str) -> None:
+    """One message for what was done, one naming each request it was not possible for."""
+    done = len(outcome.done)
+    modeladmin.message_user(
+        request,
+        ngettext("%(what)s: done for %(n)d request.", "%(what)s: done for %(n)d requests.", done)
+        % {"what": what, "n": done},
+        messages.SUCCESS if done else messages.INFO,
+    )
+    if outcome.not_possible:
+        count = len(outcome.not_possible)
+        reasons = " ".join(reason for _reference, reason in outcome.not_possible)
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Not possible for %(n)d request: %(reasons)s",
+                "Not possible for %(n)d requests: %(reasons)s",
+                count,
+            )
+            % {"n": count, "reasons": reasons},
+            messages.WARNING,
+        )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        required=False,
+        empty_label=_("nobody"),
+    )
+
+
+class UnfoundedForm(forms.Form):
+    explanation = MultiLineTextField(
+        label=_("Why the requests are manifestly unfounded or excessive"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_(
+            "Sent to each requester with the reason (GDPR Art. 12(5)) and their right to "
+            "complain and to go to court, in the language of their request."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the list above: each of these requests is refused for this reason."),
+    )
+
+
+def confirmation(
+    modeladmin,
+    request: HttpRequest,
+    queryset: QuerySet[PrivacyRequest],
+    *,
+    action: str,
+    title: str,
+    form: forms.Form,
+    notice: str = "",
+    reason: str = "",
+) -> TemplateResponse:
+    """The page between choosing an action and running it: the selection and a form."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": title,
+        "action": action,
+        "form": form,
+        "notice": notice,
+        "reason": reason,
+        "selected": queryset.order_by("due_on", "pk"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/requests_app/privacyrequest/bulk.html", context)
+
+
+def submitted(request: HttpRequest) -> bool:
+    """The confirmation page was sent (not the list's first POST of the action)."""
+    return "apply" in request.POST
+
+
+def csv_download(queryset: QuerySet[PrivacyRequest], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(report.csv_rows(queryset), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def title_for(what: str, count: int) -> str:
+    return ngettext("%(what)s: %(n)d request", "%(what)s: %(n)d requests", count) % {
+        "what": what,
+        "n": count,
+    }
+
+
+def not_all_allowed(queryset: QuerySet[PrivacyRequest], allowed: frozenset[str]) -> str:
+    """A notice naming how many of the selection the step does not apply to, if any."""
+    others = queryset.exclude(status__in=allowed).count()
+    if not others:
+        return ""
+    return ngettext(
+        "%(n)d of the selected requests is in a state that does not allow this; it will be "
+        "left as it is.",
+        "%(n)d of the selected requests are in a state that does not allow this; they will be "
+        "left as they are.",
+        others,
+    ) % {"n": others}
