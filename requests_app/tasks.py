@@ -10,7 +10,7 @@ import time
 
 from celery import shared_task
 
-from requests_app import reminders, retention, runs, webhooks
+from requests_app import exports, reminders, retention, runs, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ def sweep_reminders() -> int:
 
 @shared_task(ignore_result=True)
 def purge_closed() -> int:
+    """The daily purge: closed requests past their retention, and old exports of the list."""
+    exports.purge_old()
     return retention.purge_closed()
 
 

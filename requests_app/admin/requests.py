@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, hooks, report, runs, services
+from requests_app import admin_forms, exports, hooks, report, runs, services
 from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
@@ -34,6 +34,7 @@ from requests_app.admin.inlines import (
 from requests_app.admin.steps import STEPS, step_notice
 from requests_app.models import (
     MOVES,
+    Export,
     ExtensionNotAllowed,
     Message,
     Move,
@@ -43,6 +44,7 @@ from requests_app.models import (
     SystemTask,
     TasksStillOpen,
     TransitionNotAllowed,
+    private_storage,
 )
 
 
@@ -264,6 +266,16 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 name="requests_app_privacyrequest_export",
             ),
             path(
+                "exports/",
+                self.admin_site.admin_view(self.exports_view),
+                name="requests_app_privacyrequest_exports",
+            ),
+            path(
+                "exports/<int:export_id>/download/",
+                self.admin_site.admin_view(self.export_download_view),
+                name="requests_app_privacyrequest_export_download",
+            ),
+            path(
                 "<int:object_id>/task/<int:task_id>/",
                 self.admin_site.admin_view(self.task_view),
                 name="requests_app_privacyrequest_task",
@@ -332,12 +344,47 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)
 
-    def export_view(self, request: HttpRequest) -> StreamingHttpResponse:
-        """The list as filtered on screen, as CSV."""
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The list as filtered on screen, as CSV: at once when short, else by a worker."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         queryset = self.get_changelist_instance(request).get_queryset(request)
-        return bulk.csv_download(queryset, "privacy-requests.csv")
+        if not exports.is_long(queryset):
+            return bulk.csv_download(queryset, "privacy-requests.csv")
+        exports.start(request.user, request.GET.urlencode())
+        self.message_user(
+            request,
+            gettext(
+                "The list is long: it is being written to a file. It appears here to download "
+                "when it is ready; reload the page to see."
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:requests_app_privacyrequest_exports"))
+
+    def exports_view(self, request: HttpRequest) -> TemplateResponse:
+        """The officer's own exports of the last days, newest first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Your exports"),
+            "exports": Export.objects.filter(requested_by=request.user),
+            "keep_days": exports.KEEP_DAYS,
+        }
+        return TemplateResponse(request, "admin/requests_app/privacyrequest/exports.html", context)
+
+    def export_download_view(self, request: HttpRequest, export_id: int) -> FileResponse:
+        """An export's file, for the officer who asked for it and no one else."""
+        export = get_object_or_404(
+            Export, pk=export_id, requested_by=request.user, state=Export.State.DONE
+        )
+        return FileResponse(
+            private_storage().open(export.path, "rb"),
+            as_attachment=True,
+            filename=f"privacy-requests-{export.created_at:%Y-%m-%d}.csv",
+            content_type="text/csv",
+        )
 
     def render_step(self, request, obj, label, form, notice: str = "") -> TemplateResponse:
         context = {

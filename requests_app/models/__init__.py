@@ -16,6 +16,7 @@ from requests_app.models.events import (
     RequestEvent,
     private_storage,
 )
+from requests_app.models.exports import Export
 from requests_app.models.links import AccessLink, hash_token
 from requests_app.models.outbox import OutboxEmail, new_message_id
 from requests_app.models.references import ReferenceCounter
@@ -47,6 +48,7 @@ from requests_app.models.waits import Wait, WaitReason
 from requests_app.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "Export",
     "DUE_RULE_LABELS",
     "FINAL_ANSWERS",
     "MOVES",
