@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from disputes_app.models import Dispute, Outcome, RecourseBody
-from requests_app import localtime
+from requests_app import report
 
 
 def escalation_url(token: str) -> str:
@@ -34,16 +35,23 @@ def dashboard_section(http_request: HttpRequest) -> SafeString:
     return render("admin/disputes_app/dashboard.html", context)
 
 
-def report_section(year: int) -> SafeString:
-    """The year's disputes by outcome, in the yearly figures."""
+def report_section(period: report.Period) -> report.Table:
+    """The period's escalations by outcome, in the figures: how many went to a recourse body
+    and what became of them."""
     counts = dict(
-        Dispute.objects.filter(**localtime.in_year("filed_at", year))
+        Dispute.objects.filter(**period.of("filed_at"))
         .values_list("outcome")
         .annotate(n=Count("id"))
     )
-    rows = [(label, counts.get(value, 0)) for value, label in Outcome.choices]
-    context = {"rows": rows, "pending": counts.get("", 0)}
-    return render("admin/disputes_app/by_outcome.html", context)
+    rows = [[str(label).capitalize(), counts.get(value, 0)] for value, label in Outcome.choices]
+    rows.append([gettext("Not decided yet"), counts.get("", 0)])
+    rows.append([gettext("Escalated in all"), sum(counts.values())])
+    return report.Table(
+        "disputes",
+        gettext("Escalations to a recourse body, by outcome"),
+        [gettext("outcome"), gettext("disputes")],
+        rows,
+    )
 
 
 def render(template: str, context: dict) -> SafeString:

@@ -3,7 +3,7 @@ of the register with its tables."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from requests_app import report
 from requests_app.connectors import datamap
 from requests_app.forms import EmailAddressField, MultiLineTextField, SingleLineTextField
 from requests_app.models import (
@@ -38,6 +39,51 @@ class AssignForm(forms.Form):
         required=False,
         empty_label=_("nobody"),
     )
+
+
+class UnfoundedForm(forms.Form):
+    explanation = MultiLineTextField(
+        label=_("Why the requests are manifestly unfounded or excessive"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_(
+            "Sent to each requester with the reason (GDPR Art. 12(5)) and their right to "
+            "complain and to go to court, in the language of their request."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the list above: each of these requests is refused for this reason."),
+    )
+
+
+class PeriodForm(forms.Form):
+    """The period of the figures: one of the last six years, the whole year or a quarter."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[
+            ("", _("the whole year")),
+            (1, _("Q1: January to March")),
+            (2, _("Q2: April to June")),
+            (3, _("Q3: July to September")),
+            (4, _("Q4: October to December")),
+        ],
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["year"].choices = [(y, y) for y in range(today.year, today.year - 6, -1)]
+
+    def period(self) -> report.Period:
+        """The period chosen, or this year when nothing (valid) was."""
+        if self.is_bound and self.is_valid():
+            return report.Period(self.cleaned_data["year"], self.cleaned_data["quarter"])
+        return report.Period(self.today.year)
 
 
 class AskForm(forms.Form):

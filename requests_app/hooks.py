@@ -9,7 +9,8 @@ pieces in its `AppConfig.ready()`:
   and by `manage.py send_reminders`;
 - `dashboard_sections`: `section(http_request) -> SafeString`, a section of the officer's
   dashboard, shown to staff who may see it (the section decides);
-- `report_sections`: `section(year) -> SafeString`, a section of the yearly figures;
+- `report_sections`: `section(period) -> report.Table`, a table of the figures for a year or
+  a quarter (`report.Period`), shown and downloadable as CSV with the requests' own;
 - `escalation`: `url(token) -> str`, the page where a requester takes a late or unsatisfying
   answer further; the late notice links to it when one is registered;
 - `recourse_body`: `name() -> str | None`, the body that page takes them to, named on the home
@@ -26,7 +27,7 @@ from django.utils.safestring import SafeString
 Panel = Callable[[Any, Any, str], SafeString]
 Sweep = Callable[[Any], list]
 DashboardSection = Callable[[Any], SafeString]
-ReportSection = Callable[[int], SafeString]
+ReportSection = Callable[[Any], Any]
 EscalationUrl = Callable[[str], str]
 RecourseBodyName = Callable[[], str | None]
 

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from requests_app import report
-from requests_app.forms import MultiLineTextField
 from requests_app.models import (
     ExtensionNotAllowed,
     PrivacyRequest,
@@ -76,30 +73,6 @@ def tell(modeladmin, request: HttpRequest, outcome: Outcome, what: str) -> None:
             % {"n": count, "reasons": reasons},
             messages.WARNING,
         )
-
-
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        label=_("Assign to"),
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
-        required=False,
-        empty_label=_("nobody"),
-    )
-
-
-class UnfoundedForm(forms.Form):
-    explanation = MultiLineTextField(
-        label=_("Why the requests are manifestly unfounded or excessive"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=5000,
-        help_text=_(
-            "Sent to each requester with the reason (GDPR Art. 12(5)) and their right to "
-            "complain and to go to court, in the language of their request."
-        ),
-    )
-    confirm = forms.BooleanField(
-        label=_("I have read the list above: each of these requests is refused for this reason."),
-    )
 
 
 def confirmation(

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, exports, hooks, report, runs, services
+from requests_app import admin_forms, exports, report, runs, services
 from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
@@ -261,6 +261,11 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 name="requests_app_privacyrequest_report",
             ),
             path(
+                "report/<slug:table>.csv",
+                self.admin_site.admin_view(self.report_csv_view),
+                name="requests_app_privacyrequest_report_csv",
+            ),
+            path(
                 "export.csv",
                 self.admin_site.admin_view(self.export_view),
                 name="requests_app_privacyrequest_export",
@@ -328,21 +333,32 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return self.render_step(request, task.request, label, form)
 
     def report_view(self, request: HttpRequest) -> TemplateResponse:
+        """The figures for the record, for a year or a quarter."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year = int(request.GET.get("year", today().year))
-        except ValueError:
-            year = today().year
+        form = admin_forms.PeriodForm(request.GET or None, today=today())
+        period = form.period()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": gettext("Figures for %(year)s") % {"year": year},
-            "report": report.year_report(year, today()),
-            "report_sections": [section(year) for section in hooks.report_sections],
-            "years": range(today().year, today().year - 6, -1),
+            "title": gettext("Figures for %(period)s") % {"period": period.label},
+            "form": form,
+            "figures": report.figures(period, today()),
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)
+
+    def report_csv_view(self, request: HttpRequest, table: str) -> HttpResponse:
+        """One table of the figures as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        period = admin_forms.PeriodForm(request.GET or None, today=today()).period()
+        found = report.figures(period, today()).table(table)
+        if found is None:
+            raise Http404
+        response = HttpResponse(found.csv(), content_type="text/csv")
+        name = f"{table}-{period.label.replace(' ', '-')}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The list as filtered on screen, as CSV: at once when short, else by a worker."""
@@ -405,7 +421,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign the selected requests to…"), permissions=["change"])
     def assign_to_officer(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
-        form = bulk.AssignForm(request.POST if bulk.submitted(request) else None)
+        form = admin_forms.AssignForm(request.POST if bulk.submitted(request) else None)
         if bulk.submitted(request) and form.is_valid():
             assignee = form.cleaned_data["assignee"]
             outcome = bulk.each(queryset, lambda obj: obj.assign(assignee, request.user))
@@ -441,7 +457,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def refuse_as_unfounded(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
         """One explanation for all; the officer confirms on a page listing each request, as
         GDPR Art. 12(5) asks the reason to be shown for each."""
-        form = bulk.UnfoundedForm(request.POST if bulk.submitted(request) else None)
+        form = admin_forms.UnfoundedForm(request.POST if bulk.submitted(request) else None)
         if bulk.submitted(request) and form.is_valid():
             explanation = form.cleaned_data["explanation"]
             outcome = bulk.each(

@@ -364,8 +364,9 @@ def test_the_dashboard_counts_open_disputes_and_the_report_their_outcomes(client
 
     row = dashboard[dashboard.index("Open disputes") :]
     assert row[row.index("<td>") + 4 : row.index("</td>")] == "1"
-    assert "Disputes by outcome" in figures
-    assert '<td id="disputes-pending">1</td>' in figures
+    assert "Escalations to a recourse body, by outcome" in figures
+    assert '<th scope="row">Not decided yet</th><td>1</td>' in figures
+    assert '<th scope="row">Escalated in all</th><td>2</td>' in figures
     assert admin_client.get("/admin/disputes_app/dispute/?outcome__exact=").status_code == 200
 
 

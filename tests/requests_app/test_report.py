@@ -41,8 +41,8 @@ def year_of_requests(db):
 
 
 @pytest.mark.django_db
-def test_the_year_report_counts_per_month_and_type(year_of_requests):
-    figures = report.year_report(2026, date(2026, 12, 31))
+def test_the_figures_count_per_month_and_type(year_of_requests):
+    figures = report.figures(report.Period(2026), date(2026, 12, 31))
 
     assert figures.total == 5
     assert figures.per_month[1] == {"access": 1, "deletion": 1}
@@ -51,27 +51,75 @@ def test_the_year_report_counts_per_month_and_type(year_of_requests):
 
 
 @pytest.mark.django_db
-def test_the_year_report_measures_speed_and_lateness(year_of_requests):
-    figures = report.year_report(2026, date(2026, 12, 31))
+def test_the_figures_measure_speed_lateness_and_extensions(year_of_requests):
+    PrivacyRequest.objects.filter(request_type="complaint").update(extended_at=JAN)
+
+    figures = report.figures(report.Period(2026), date(2026, 12, 31))
 
     assert figures.answered == 4
     assert figures.median_days == 15.0
-    assert figures.p90_days == 40.0
+    assert figures.p95_days == 40.0
     assert figures.answered_late == 1
+    assert figures.extended == 1
     assert figures.open_overdue == 1
     assert figures.refusals == {"no_data": 1}
 
 
 @pytest.mark.django_db
-def test_the_report_page_shows_figures_and_a_chart_drawn_on_the_server(
+def test_a_quarter_counts_only_its_own_months(year_of_requests):
+    first = report.figures(report.Period(2026, 1), date(2026, 12, 31))
+    second = report.figures(report.Period(2026, 2), date(2026, 12, 31))
+
+    assert [month for month, _total in first.month_totals()] == [1, 2, 3]
+    assert first.total == 5
+    assert second.total == 0
+    assert first.period.label == "Q1 2026"
+
+
+@pytest.mark.django_db
+def test_the_figures_count_per_country_and_type(year_of_requests):
+    PrivacyRequest.objects.filter(request_type="deletion").update(country="FR")
+
+    figures = report.figures(report.Period(2026), date(2026, 12, 31))
+
+    rows = figures.table("by-country").rows
+    assert rows[0][0] == "Germany (DE)" and rows[0][-1] == 3
+    assert rows[1][0] == "France (FR)" and rows[1][-1] == 2
+
+
+@pytest.mark.django_db
+def test_the_figures_page_shows_every_table_and_a_chart_drawn_on_the_server(
     admin_client, year_of_requests
 ):
     page = admin_client.get("/admin/requests_app/privacyrequest/report/?year=2026").content.decode()
 
     assert "Requests received: 5" in page
-    assert '<td id="late">1</td>' in page
+    assert '<th scope="row">Answered late</th><td>1</td>' in page
     assert "<svg" in page and page.count("<rect") == 12
     assert "<script" not in page.split('<div id="content-main">')[1]
+    for slug in ("by-month", "by-country", "answers", "refusals", "disputes"):
+        assert f"/report/{slug}.csv?year=2026" in page
+
+
+@pytest.mark.django_db
+def test_each_table_downloads_as_csv_for_its_period(admin_client, year_of_requests):
+    response = admin_client.get(
+        "/admin/requests_app/privacyrequest/report/answers.csv?year=2026&quarter=1"
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"] == "text/csv"
+    assert rows[0] == ["figure", "value"]
+    assert ["Answered late", "1"] in rows
+    assert ["95th percentile, days to answer", "40.0"] in rows
+
+
+@pytest.mark.django_db
+def test_an_unknown_table_or_period_is_refused_plainly(admin_client, year_of_requests):
+    assert admin_client.get("/admin/requests_app/privacyrequest/report/nope.csv").status_code == 404
+    page = admin_client.get("/admin/requests_app/privacyrequest/report/?year=1999&quarter=9")
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
 
 
 @pytest.mark.django_db
