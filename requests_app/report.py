@@ -12,15 +12,23 @@ from __future__ import annotations
 import csv
 import io
 import math
-import statistics
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import ExtractMonth, TruncDate
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import ExtractMonth, Round, TruncDate
 from django.utils.translation import gettext
 from django_countries import countries
 
@@ -180,53 +188,112 @@ class Figures:
         ]
 
 
+class DaysBetween(Func):
+    """Days from `earlier` to `later`, with their fraction, in the database."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
 def figures(period: Period, today: date) -> Figures:
-    """The period's figures: requests received in it, and what became of them."""
+    """The period's figures: requests received in it, and what became of them.
+
+    Two passes over the period's requests, each grouped in the database: the counts per
+    month, type and country (with how many were extended, are overdue, were refused for each
+    reason), and the answers' days to a tenth of a day (with late or not), from which the
+    median and the 95th percentile are read. A year of a million requests is never loaded
+    row by row.
+    """
     zone = localtime.zone()
     received = PrivacyRequest.objects.filter(**period.of("received_at"))
     result = Figures(period)
-    for row in (
+    reasons = [value for value, _label in RefusalReason.choices]
+    counts = (
         received.annotate(month=ExtractMonth("received_at", tzinfo=zone))
-        .values("month", "request_type")
+        .values("month", "request_type", "country")
+        .annotate(
+            n=Count("id"),
+            extended=Count("id", filter=Q(extended_at__isnull=False)),
+            overdue=Count("id", filter=Q(status__in=PENDING_ANSWER, due_on__lt=today)),
+            **{
+                f"refused_{index}": Count("id", filter=Q(refusal_reason=reason))
+                for index, reason in enumerate(reasons)
+            },
+        )
+        .order_by()
+    )
+    for row in counts:
+        n, kind = row["n"], row["request_type"]
+        result.per_month.setdefault(row["month"], Counter())[kind] += n
+        result.per_country.setdefault(str(row["country"]), Counter())[kind] += n
+        result.extended += row["extended"]
+        result.open_overdue += row["overdue"]
+        for index, reason in enumerate(reasons):
+            result.refusals[reason] += row[f"refused_{index}"]
+    answers = (
+        received.filter(answered_at__isnull=False)
+        .annotate(answered_on=TruncDate("answered_at", tzinfo=zone))
+        .annotate(
+            days=Round(DaysBetween("answered_at", "received_at"), 1),
+            late=ExpressionWrapper(Q(answered_on__gt=F("due_on")), output_field=BooleanField()),
+        )
+        .values("days", "late")
         .annotate(n=Count("id"))
-    ):
-        result.per_month.setdefault(row["month"], Counter())[row["request_type"]] = row["n"]
-    for row in received.values("country", "request_type").annotate(n=Count("id")):
-        result.per_country.setdefault(str(row["country"]), Counter())[row["request_type"]] = row[
-            "n"
-        ]
-    answered = received.filter(answered_at__isnull=False)
-    days = sorted(
-        (delta.total_seconds() / 86400)
-        for delta in answered.annotate(took=F("answered_at") - F("received_at")).values_list(
-            "took", flat=True
-        )
+        .order_by()
     )
-    result.answered = len(days)
-    if days:
-        result.median_days = round(statistics.median(days), 1)
-        result.p95_days = round(percentile(days, 0.95), 1)
-    result.answered_late = (
-        answered.annotate(answered_on=TruncDate("answered_at", tzinfo=zone))
-        .filter(answered_on__gt=F("due_on"))
-        .count()
-    )
-    result.extended = received.filter(extended_at__isnull=False).count()
-    result.open_overdue = received.filter(status__in=PENDING_ANSWER, due_on__lt=today).count()
-    result.refusals = Counter(
-        dict(
-            received.exclude(refusal_reason="")
-            .values_list("refusal_reason")
-            .annotate(n=Count("id"))
-        )
-    )
+    histogram: Counter = Counter()
+    for row in answers:
+        histogram[round(row["days"], 1)] += row["n"]
+        result.answered_late += row["n"] if row["late"] else 0
+    result.answered = sum(histogram.values())
+    if result.answered:
+        ordered = sorted(histogram.items())
+        result.median_days = round(median(ordered), 1)
+        result.p95_days = round(percentile(ordered, 0.95), 1)
     result.more = [section(period) for section in hooks.report_sections]
     return result
 
 
-def percentile(ordered: list[float], share: float) -> float:
-    """Nearest-rank percentile of an ordered list."""
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+def percentile(counted: list[tuple[float, int]], share: float) -> float:
+    """Nearest-rank percentile of ordered (value, how many) pairs."""
+    rank = max(1, math.ceil(share * sum(n for _value, n in counted)))
+    seen = 0
+    for value, n in counted:
+        seen += n
+        if seen >= rank:
+            return value
+    return counted[-1][0]
+
+
+def median(counted: list[tuple[float, int]]) -> float:
+    """The median of ordered (value, how many) pairs: the middle one, or the mean of two."""
+    total = sum(n for _value, n in counted)
+    middle = [(total + 1) // 2, total // 2 + 1]
+    values, seen = [], 0
+    for value, n in counted:
+        seen += n
+        while middle and seen >= middle[0]:
+            values.append(value)
+            middle.pop(0)
+    return sum(values) / len(values)
 
 
 CSV_COLUMNS = [

@@ -136,6 +136,13 @@ def test_the_csv_export_follows_the_filters_and_holds_no_names(admin_client, yea
     assert rows[0]["reference"].startswith("DSR-2026-")
 
 
-def test_nearest_rank_percentile():
-    assert report.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
-    assert report.percentile([7], 0.9) == 7
+def test_nearest_rank_percentile_of_counted_values():
+    assert report.percentile([(float(n), 1) for n in range(1, 11)], 0.9) == 9
+    assert report.percentile([(7.0, 1)], 0.9) == 7
+    assert report.percentile([(1.0, 90), (30.0, 10)], 0.95) == 30
+
+
+def test_median_of_counted_values():
+    assert report.median([(5.0, 1), (10.0, 1), (20.0, 1), (40.0, 1)]) == 15
+    assert report.median([(2.0, 2), (9.0, 1)]) == 2
+    assert report.median([(1.0, 1), (3.0, 3)]) == 3
