@@ -247,7 +247,8 @@ def figures(period: Period, today: date) -> Figures:
         result.extended += row["extended"]
         result.open_overdue += row["overdue"]
         for index, reason in enumerate(reasons):
-            result.refusals[reason] += row[f"refused_{index}"]
+            if row[f"refused_{index}"]:
+                result.refusals[reason] += row[f"refused_{index}"]
     answers = (
         received.filter(answered_at__isnull=False)
         .annotate(answered_on=TruncDate("answered_at", tzinfo=zone))
