@@ -9,15 +9,17 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from requests_app import digests, outbox, reminders, services
 from requests_app.models import Digest, OfficerPreference, OutboxEmail, PrivacyRequest, Reminder
-from tests.helpers import file_request, run_at_once
+from tests.helpers import file_request, member_of, past_second_factor, run_at_once
 
 OFFICER = "privacy-officer@localhost"
 ANA = "ana@example.com"
 DAY = date(2026, 3, 26)
 AT_NINE = datetime.fromisoformat("2026-03-26T09:00:00+01:00")
+PREFERENCES = "/admin/requests_app/officerpreference/"
 
 
 @pytest.fixture(autouse=True)
@@ -297,3 +299,56 @@ def test_the_digest_carries_no_personal_data():
     text = rendered.subject + rendered.text + rendered.html
     for personal in ["Zoë", "Unique", "erika@example.de", "secret matter"]:
         assert personal not in text
+
+
+@pytest.mark.django_db
+def test_a_staff_member_sets_their_own_digest_under_my_email():
+    staff = member_of("Privacy staff")
+
+    index = staff.get("/admin/").content.decode()
+    first = staff.get(PREFERENCES)
+    staff.post(f"{PREFERENCES}add/", {"digest": "on", "digest_hour": "7"})
+    again = staff.get(PREFERENCES)
+
+    own = OfficerPreference.objects.get()
+    assert f'<a href="{PREFERENCES}">My e-mail</a>' in index
+    assert first.url == f"{PREFERENCES}add/"
+    assert (own.user.username, own.digest, own.digest_hour) == ("Privacy-staff", True, 7)
+    assert again.url == f"{PREFERENCES}{own.pk}/change/"
+    page = staff.get(again.url).content.decode()
+    assert "My e-mail" in page
+    assert "Europe/Berlin" in page
+    staff.post(again.url, {"digest_hour": "7"})
+    assert OfficerPreference.objects.get().digest is False
+
+
+@pytest.mark.django_db
+def test_a_staff_member_can_neither_see_nor_change_another_ones_preference():
+    bob = officer("bob", digest_hour=10)
+    bobs = bob.officer_preference
+    staff = member_of("Privacy staff")
+
+    page = staff.get(f"{PREFERENCES}{bobs.pk}/change/")
+    staff.post(f"{PREFERENCES}{bobs.pk}/change/", {"digest_hour": "3"})
+    staff.post(f"{PREFERENCES}add/", {"user": bob.pk, "digest_hour": "4"})
+
+    assert page.status_code == 302
+    assert page.url == "/admin/"
+    bobs.refresh_from_db()
+    assert (bobs.digest, bobs.digest_hour) == (True, 10)
+    assert OfficerPreference.objects.get(user__username="Privacy-staff").digest_hour == 4
+
+
+@pytest.mark.django_db
+def test_a_superuser_lists_and_changes_everyones_preference(admin_user):
+    bob = officer("bob", digest_hour=10)
+    officer("carla", digest_hour=None)
+    superuser = past_second_factor(Client(), admin_user)
+
+    listing = superuser.get(PREFERENCES).content.decode()
+    superuser.post(f"{PREFERENCES}{bob.officer_preference.pk}/change/", {"digest_hour": "6"})
+
+    bobs = OfficerPreference.objects.get(user=bob)
+    assert "bob" in listing
+    assert "carla" not in listing  # no choice made: the default, a reminder per request
+    assert (bobs.digest, bobs.digest_hour) == (False, 6)
