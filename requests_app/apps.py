@@ -7,4 +7,10 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Privacy requests")
 
     def ready(self) -> None:
-        from requests_app import checks  # noqa: F401 (registers the checks)
+        from requests_app import (
+            checks,  # noqa: F401 (registers the checks)
+            digests,
+            hooks,
+        )
+
+        hooks.register(hooks.sweeps, digests.sweep)

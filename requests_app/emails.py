@@ -129,3 +129,9 @@ def officer_reminder(request: PrivacyRequest, kind: str, deadline: date, to: str
         request=request,
         language=settings.LANGUAGE_CODE,
     )
+
+
+def officer_digest(to: str, context: dict) -> OutboxEmail:
+    """An officer's digest of the day (requests_app.digests): references, types, dates and
+    admin links, no personal data."""
+    return queue_email("officer_digest", to, context, language=settings.LANGUAGE_CODE)

@@ -6,7 +6,7 @@ pieces in its `AppConfig.ready()`:
 - `status_panels`: `panel(http_request, privacy_request, token) -> SafeString`, a section of
   the requester's private status page;
 - `sweeps`: `sweep(now) -> list[Queued]`, a reminder sweep run with the requests' own, by beat
-  and by `manage.py send_reminders`;
+  and by `manage.py send_reminders` (requests_app registers its officers' digest here too);
 - `dashboard_sections`: `section(http_request) -> SafeString`, a section of the officer's
   dashboard, shown to staff who may see it (the section decides);
 - `report_sections`: `section(period) -> report.Table`, a table of the figures for a year or

@@ -16,12 +16,13 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from requests_app import emails, hooks, outbox, webhooks
 from requests_app.models import (
     PENDING_ANSWER,
+    OfficerPreference,
     OutboxEmail,
     PrivacyRequest,
     Reminder,
@@ -133,11 +134,17 @@ def due_date_steps(request: PrivacyRequest, now: datetime) -> list[Step]:
         *overdue_steps(due + timedelta(days=OVERDUE_EVERY_DAYS), now, Kind.OVERDUE, "due"),
         on_day(due + timedelta(days=LATE_NOTICE_AFTER_DAYS), Kind.LATE, "late"),
     ]
-    if request.request_type != RequestType.COMPLAINT and request.extended_at is None:
+    if may_still_extend(request):
         # The last day to announce an extension is the day the answer is due.
         days_before = timedelta(days=EXTENSION_BEFORE_DAYS)
         steps.append(on_day(due - days_before, Kind.EXTENSION_DEADLINE, "extension"))
     return steps
+
+
+def may_still_extend(request: PrivacyRequest) -> bool:
+    """Whether the officer may still announce an extension (by the due date): once, and
+    never for a complaint."""
+    return request.request_type != RequestType.COMPLAINT and request.extended_at is None
 
 
 def overdue_steps(first: date, now: datetime, kind: str, family: str) -> Iterator[Step]:
@@ -208,6 +215,8 @@ def claim_due(
 
 def send_due(rows: list[PrivacyRequest], now: datetime) -> list[Queued]:
     """Within the sweep's transaction, with `rows` locked."""
+    # Whether each assignee takes the digest: one query for the batch.
+    prefetch_related_objects(rows, "assignee__officer_preference")
     sent = set(
         Reminder.objects.filter(request__in=rows).values_list("request_id", "kind", "deadline")
     )
@@ -248,8 +257,17 @@ def deliver(request: PrivacyRequest, step: Step) -> list[OutboxEmail]:
         return [emails.requester_reminder(request, step.kind, step.deadline)]
     return [
         emails.officer_reminder(request, step.kind, step.deadline, to)
-        for to in officer_recipients(request)
+        for to in reminder_recipients(request)
     ]
+
+
+def reminder_recipients(request: PrivacyRequest) -> list[str]:
+    """Who gets the officer's reminder of a request: the shared address, and the assignee
+    unless they take the daily digest (requests_app.digests), which lists it for them."""
+    assignee = request.assignee
+    if assignee is not None and OfficerPreference.takes_digest(assignee):
+        return [settings.PRIVACY_OFFICER_EMAIL]
+    return officer_recipients(request)
 
 
 def officer_recipients(request: PrivacyRequest) -> list[str]:

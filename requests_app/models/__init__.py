@@ -5,10 +5,12 @@
 - waits: waiting for the requester; systems: where data is held, tasks, identity checks
 - events: the append-only record, messages and files of answers
 - links: private links; outbox: e-mails to send; reminders: reminders sent
+- digests: an officer's choice of one digest a day, and the digests sent
 - runs: the connectors' runs and each system's part of them
 - webhooks: the endpoints other systems are told of events at, and each delivery
 """
 
+from requests_app.models.digests import Digest, OfficerPreference
 from requests_app.models.events import (
     AnswerFile,
     AppendOnly,
@@ -59,10 +61,12 @@ __all__ = [
     "AnswerFile",
     "AppendOnly",
     "DataSystem",
+    "Digest",
     "ExtensionNotAllowed",
     "IdentityCheck",
     "Message",
     "Move",
+    "OfficerPreference",
     "OutboxEmail",
     "PrivacyRequest",
     "ReferenceCounter",

@@ -5,8 +5,9 @@ from requests_app import reminders
 
 class Command(BaseCommand):
     help = (
-        "Run the reminder sweep once (the code the beat schedule runs). Prints one line per "
-        "e-mail queued: <reference> <kind> <recipient>."
+        "Run the reminder sweep once (the code the beat schedule runs), the officers' daily "
+        "digests with it. Prints one line per e-mail queued: <reference> <kind> <recipient>, "
+        "a digest's with its day for a reference."
     )
 
     def handle(self, *args, **options) -> None:
