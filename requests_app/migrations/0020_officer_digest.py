@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0017_unique_constraints_fewer_indexes'),
+        ('requests_app', '0019_exports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
