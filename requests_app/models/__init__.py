@@ -7,8 +7,10 @@
 - links: private links; outbox: e-mails to send; reminders: reminders sent
 - runs: the connectors' runs and each system's part of them
 - webhooks: the endpoints other systems are told of events at, and each delivery
+- email_texts: the officer's own subject and text of an e-mail, per language, and its versions
 """
 
+from requests_app.models.email_texts import EmailText, EmailTextVersion
 from requests_app.models.events import (
     AnswerFile,
     AppendOnly,
@@ -57,6 +59,8 @@ __all__ = [
     "AnswerFile",
     "AppendOnly",
     "DataSystem",
+    "EmailText",
+    "EmailTextVersion",
     "ExtensionNotAllowed",
     "IdentityCheck",
     "Message",
