@@ -1,5 +1,5 @@
 """The officer's back office in the Django admin; each module registers what it names."""
 
-from requests_app.admin import records, requests, runs, webhooks
+from requests_app.admin import email_texts, records, requests, runs, webhooks
 
-__all__ = ["records", "requests", "runs", "webhooks"]
+__all__ = ["email_texts", "records", "requests", "runs", "webhooks"]

@@ -1,5 +1,5 @@
-"""The organisation's own words: an e-mail's subject and text per language, sent instead of
-the files, and the registry of e-mails and variables they are written against."""
+"""The organisation's own words: an e-mail's subject and text per language, written in the
+admin, checked on save, previewed, logged, and sent instead of the files."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine
 from django.utils import translation
 
 from requests_app import email_kinds, outbox, services, text_engine
-from requests_app.models import EmailText, OutboxEmail, PrivacyRequest
+from requests_app.models import EmailText, EmailTextVersion, OutboxEmail, PrivacyRequest
 from requests_app.models.email_texts import placeholder_request, sample_context
-from tests.helpers import VALID_FILING
+from tests.helpers import VALID_FILING, last_email, member_of
 
+ADMIN = "/admin/requests_app/emailtext"
 GERMAN_SUBJECT = "[{{ request.reference }}] Ihre Adresse, bitte"
 GERMAN_TEXT = (
     "Guten Tag,\n\nbitte bestätigen Sie Ihre Adresse für {{ request.reference }}:\n\n"
@@ -40,6 +42,21 @@ def german_text(**fields: str) -> EmailText:
         setattr(text, name, value)
     text.save()
     return text
+
+
+def form(**fields: str) -> dict[str, str]:
+    return {
+        "kind": "confirm_address",
+        "language": "de",
+        "subject": GERMAN_SUBJECT,
+        "text": GERMAN_TEXT,
+        **fields,
+    }
+
+
+@pytest.fixture
+def officer(db):
+    return member_of("Privacy officers")
 
 
 # ------------------------------------------------------------------------------ sending
@@ -128,6 +145,179 @@ def test_the_model_refuses_a_text_that_does_not_compile_whoever_saves_it():
         text.full_clean()
 
     assert list(refused.value.message_dict) == ["text"]
+
+
+# ------------------------------------------------------------------------------ the admin
+
+
+@pytest.mark.django_db
+def test_an_officer_writes_a_text_and_the_next_german_email_uses_it(officer):
+    response = officer.post(f"{ADMIN}/add/", form())
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    erika = filed_in("de")
+    assert outbox.render(last_email("confirm_address")).subject.startswith(
+        f"[{erika.reference}] Ihre Adresse, bitte"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "source", "says"),
+    [
+        ("text", "Hallo {% if hours %}", "Unclosed tag"),
+        ("text", "{{ hours|no_such_filter }}", "Invalid filter"),
+        ("subject", "{% load i18n %}{% translate 'x' %}", "Invalid block tag"),
+        ("text", '{% include "emails/base.html" %}', "Invalid block tag"),
+        ("text", "{{ verify_link }}", "no variable {{ verify_link }}"),
+        ("subject", "{{ request.email }}", "no variable {{ request.email }}"),
+    ],
+)
+def test_a_text_that_does_not_render_or_uses_an_unknown_variable_is_refused_on_its_field(
+    officer, field, source, says
+):
+    response = officer.post(f"{ADMIN}/add/", form(**{field: source}))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert says in errors[field][0]
+    assert not EmailText.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_email_and_language_cannot_have_two_texts(officer):
+    german_text()
+
+    response = officer.post(f"{ADMIN}/add/", form(subject="Noch einer"))
+
+    assert response.status_code == 200
+    assert "has a text in this language already" in response.content.decode()
+    assert EmailText.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_form_lists_the_variables_of_its_email_with_what_each_is(officer):
+    text = german_text()
+
+    page = officer.get(f"{ADMIN}/{text.pk}/change/").content.decode()
+
+    assert "<code>{{ verify_url }}</code>: The link that confirms the e-mail address" in page
+    assert "<code>{{ request.reference }}</code>" in page
+    assert "{{ status_url }}" not in page
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_the_text_for_the_latest_request_in_its_language(officer):
+    filed_in("de", email="first@example.de")
+    latest = filed_in("de")
+    filed_in("en", email="john@example.com")
+    text = german_text()
+
+    page = officer.get(f"{ADMIN}/{text.pk}/change/").content.decode()
+
+    preview = page.split('id="preview"')[1]
+    assert f"As the e-mail would read for {latest.reference}" in preview
+    assert f"[{latest.reference}] Ihre Adresse, bitte" in preview
+    assert "Der Link gilt 72 Stunden." in preview
+    assert "/requests/verify/SAMPLE/" in preview
+
+
+@pytest.mark.django_db
+def test_without_a_request_in_its_language_the_preview_uses_placeholder_data(officer):
+    text = german_text()
+
+    preview = text.preview()
+    page = officer.get(f"{ADMIN}/{text.pk}/change/").content.decode()
+
+    assert preview.request is None
+    assert re.match(r"\[DSR-\d{4}-000123\] Ihre Adresse, bitte", preview.subject)
+    assert "As the e-mail would read with placeholder data." in page
+    assert preview.subject in page
+
+
+@pytest.mark.django_db
+def test_save_and_preview_saves_and_opens_the_preview(officer):
+    response = officer.post(f"{ADMIN}/add/", {**form(), "_preview": "Save and preview"})
+
+    text = EmailText.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN}/{text.pk}/change/#preview"
+
+
+@pytest.mark.django_db
+def test_deleting_the_text_sends_the_files_again(officer):
+    text = german_text()
+
+    response = officer.post(f"{ADMIN}/{text.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    erika = filed_in("de")
+    subject = outbox.render(OutboxEmail.objects.get(request=erika)).subject
+    assert "Ihre Adresse, bitte" not in subject
+    assert subject.startswith(f"[{erika.reference}]")
+
+
+@pytest.mark.django_db
+def test_a_change_is_logged_with_what_changed_and_the_previous_text_is_kept(officer):
+    officer.post(f"{ADMIN}/add/", form())
+    text = EmailText.objects.get()
+
+    officer.post(
+        f"{ADMIN}/{text.pk}/change/",
+        {"subject": "Neu: {{ request.reference }}", "text": GERMAN_TEXT.replace("\n", "\r\n")},
+    )
+    officer.post(f"{ADMIN}/{text.pk}/delete/", {"post": "yes"})
+
+    entry = LogEntry.objects.get(action_flag=CHANGE, object_id=str(text.pk))
+    assert entry.get_change_message() == "Changed Subject."
+    versions = EmailTextVersion.objects.filter(kind="confirm_address", language="de")
+    assert [(v.change, v.subject) for v in versions] == [
+        ("deleted", "Neu: {{ request.reference }}"),
+        ("saved", "Neu: {{ request.reference }}"),
+        ("saved", GERMAN_SUBJECT),
+    ]
+    assert {v.changed_by.username for v in versions} == {"Privacy-officers"}
+    assert versions.last().text == GERMAN_TEXT
+
+
+@pytest.mark.django_db
+def test_saving_an_unchanged_text_adds_no_version(officer):
+    officer.post(f"{ADMIN}/add/", form())
+    text = EmailText.objects.get()
+
+    officer.post(f"{ADMIN}/{text.pk}/change/", {"subject": GERMAN_SUBJECT, "text": GERMAN_TEXT})
+
+    assert EmailTextVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_version_cannot_be_changed_or_deleted(officer):
+    officer.post(f"{ADMIN}/add/", form())
+    version = EmailTextVersion.objects.get()
+
+    version.subject = "rewritten"
+    with pytest.raises(TypeError):
+        version.save()
+    with pytest.raises(TypeError):
+        version.delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["view_only_client", "Privacy staff"])
+def test_staff_who_may_only_view_see_a_text_and_cannot_change_or_add_one(request, who):
+    staff = request.getfixturevalue(who) if who.endswith("client") else member_of(who)
+    text = german_text()
+
+    page = staff.get(f"{ADMIN}/{text.pk}/change/")
+    change = staff.post(f"{ADMIN}/{text.pk}/change/", {"subject": "Geändert", "text": "x"})
+    add = staff.post(f"{ADMIN}/add/", form(language="fr"))
+    delete = staff.post(f"{ADMIN}/{text.pk}/delete/", {"post": "yes"})
+
+    assert page.status_code == 200
+    assert "Save and preview" not in page.content.decode()
+    assert (change.status_code, add.status_code, delete.status_code) == (403, 403, 403)
+    assert list(EmailText.objects.values_list("subject", flat=True)) == [GERMAN_SUBJECT]
 
 
 # ------------------------------------------------------------------------------ the registry
