@@ -12,7 +12,7 @@ class DisputesAppConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes_app import plugs, reminders, views
+        from disputes_app import email_kinds, plugs, reminders, views
         from requests_app import hooks
 
         hooks.register(hooks.sweeps, reminders.sweep)
@@ -21,6 +21,7 @@ class DisputesAppConfig(AppConfig):
         hooks.register(hooks.report_sections, plugs.report_section)
         hooks.register(hooks.escalation, plugs.escalation_url)
         hooks.register(hooks.recourse_body, plugs.default_body_name)
+        hooks.register(hooks.email_kinds, email_kinds.kinds)
         post_migrate.connect(seed_default_body_contact, sender=self)
 
 

@@ -14,7 +14,9 @@ pieces in its `AppConfig.ready()`:
 - `escalation`: `url(token) -> str`, the page where a requester takes a late or unsatisfying
   answer further; the late notice links to it when one is registered;
 - `recourse_body`: `name() -> str | None`, the body that page takes them to, named on the home
-  page when one is registered (and it has a name).
+  page when one is registered (and it has a name);
+- `email_kinds`: `kinds() -> list[email_kinds.EmailKind]`, the e-mails it sends through the
+  outbox with the variables each one gets, so that the officer can write their texts.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ DashboardSection = Callable[[Any], SafeString]
 ReportSection = Callable[[Any], Any]
 EscalationUrl = Callable[[str], str]
 RecourseBodyName = Callable[[], str | None]
+EmailKinds = Callable[[], list]
 
 status_panels: list[Panel] = []
 sweeps: list[Sweep] = []
@@ -37,6 +40,7 @@ dashboard_sections: list[DashboardSection] = []
 report_sections: list[ReportSection] = []
 escalation: list[EscalationUrl] = []
 recourse_body: list[RecourseBodyName] = []
+email_kinds: list[EmailKinds] = []
 
 
 def register(hooks: list, hook: Callable) -> Callable:

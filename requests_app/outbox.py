@@ -33,7 +33,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.claims import claim_row
-from requests_app.models import OutboxEmail, PrivacyRequest, private_storage
+from requests_app import email_kinds
+from requests_app.models import EmailText, OutboxEmail, PrivacyRequest, private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,8 @@ class Rendered:
 
 
 def render(email: OutboxEmail) -> Rendered:
-    """Subject, text and HTML of `templates/emails/<kind>_*` in the e-mail's language."""
+    """Subject, text and HTML in the e-mail's language: the officer's own text for its kind
+    and language if there is one (models/email_texts.py), else `templates/emails/<kind>_*`."""
     context = {
         "site_url": settings.SITE_URL,
         "organisation_name": settings.ORGANISATION_NAME,
@@ -131,12 +133,41 @@ def render(email: OutboxEmail) -> Rendered:
         **email.context,
     }
     with translation.override(email.language):
-        subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
-        return Rendered(
-            subject=" ".join(subject.split()),
-            text=render_to_string(f"emails/{email.kind}.txt", context),
-            html=render_to_string(f"emails/{email.kind}.html", context),
+        return own_words(email, context) or from_files(email, context)
+
+
+def from_files(email: OutboxEmail, context: dict) -> Rendered:
+    subject = render_to_string(f"emails/{email.kind}_subject.txt", context)
+    return Rendered(
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"emails/{email.kind}.txt", context),
+        html=render_to_string(f"emails/{email.kind}.html", context),
+    )
+
+
+def own_words(email: OutboxEmail, context: dict) -> Rendered | None:
+    """The officer's text, its HTML part the same text in the e-mail layout; None without one.
+
+    A text that does not render (it was checked when saved, so it should not happen) is
+    logged and the files are sent: the e-mail goes out either way.
+    """
+    own = EmailText.objects.filter(kind=email.kind, language=email.language).first()
+    if own is None:
+        return None
+    try:
+        subject, text = own.render(email_kinds.text_context(email.context, email.request))
+    except Exception:
+        logger.warning(
+            "outbox %s: the officer's %s text in %s does not render; the files' text is sent",
+            email.pk,
+            email.kind,
+            email.language,
+            exc_info=True,
+            extra={"outbox_id": email.pk},
         )
+        return None
+    html = render_to_string("emails/from_text.html", {**context, "text": text})
+    return Rendered(subject=subject, text=text, html=html)
 
 
 @functools.cache

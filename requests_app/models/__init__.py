@@ -8,9 +8,11 @@
 - digests: an officer's choice of one digest a day, and the digests sent
 - runs: the connectors' runs and each system's part of them
 - webhooks: the endpoints other systems are told of events at, and each delivery
+- email_texts: the officer's own subject and text of an e-mail, per language, and its versions
 """
 
 from requests_app.models.digests import Digest, OfficerPreference
+from requests_app.models.email_texts import EmailText, EmailTextVersion
 from requests_app.models.events import (
     AnswerFile,
     AppendOnly,
@@ -62,6 +64,8 @@ __all__ = [
     "AppendOnly",
     "DataSystem",
     "Digest",
+    "EmailText",
+    "EmailTextVersion",
     "ExtensionNotAllowed",
     "IdentityCheck",
     "Message",
