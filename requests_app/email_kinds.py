@@ -237,6 +237,53 @@ REQUESTS_EMAILS = (
     ),
     EmailKind("officer_withdrawn", _("Withdrawn by the requester"), TO_OFFICER, (ADMIN_URL,)),
     EmailKind(
+        "officer_digest",
+        _("An officer's digest of the day, instead of a reminder per request"),
+        TO_OFFICER,
+        (
+            Variable("day", _("The day of the digest"), lambda: "2026-03-02"),
+            Variable("total", _("How many requests the digest lists"), lambda: 1),
+            Variable(
+                "soon_days",
+                _("How many days ahead “due soon” looks"),
+                lambda: 7,
+            ),
+            Variable(
+                "lists",
+                _(
+                    "The lists, for a loop: each has list.kind (overdue, due_today, due_soon, "
+                    "new), list.count, list.more (not shown) and list.items; each item has "
+                    "item.reference, item.type, item.due_on, item.days_overdue, "
+                    "item.extendable, item.assigned and item.admin_url"
+                ),
+                lambda: [
+                    {
+                        "kind": "due_soon",
+                        "count": 1,
+                        "more": 0,
+                        "items": [
+                            {
+                                "reference": "DSR-2026-000123",
+                                "type": str(_("Access: a copy of my data and how it is used")),
+                                "due_on": "2026-03-06",
+                                "days_overdue": -4,
+                                "extendable": True,
+                                "assigned": True,
+                                "admin_url": sample_admin_link("requests_app_privacyrequest")(),
+                            }
+                        ],
+                    }
+                ],
+            ),
+            Variable(
+                "queue_url",
+                _("The officer's queue in the admin"),
+                lambda: absolute(reverse("admin:requests_app_privacyrequest_changelist")),
+            ),
+        ),
+        about_a_request=False,
+    ),
+    EmailKind(
         "officer_reminder",
         _("A request's deadline: new, due soon, due today, overdue, last days to extend"),
         TO_OFFICER,
