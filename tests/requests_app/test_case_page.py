@@ -1,0 +1,270 @@
+"""A request's page reads like a case: where it stands on top, the timeline in words, only the
+steps its state allows, and a button only where something can be sent."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from requests_app import services, timeline
+from requests_app.models import (
+    PrivacyRequest,
+    RefusalReason,
+    RequestEvent,
+    Status,
+    WaitReason,
+)
+from tests.helpers import file_request
+
+Kind = RequestEvent.Kind
+# Monday 2 March 2026: a month ends on Thursday 2 April 2026, a working day in DE and GB.
+FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
+DUE = date(2026, 4, 2)
+
+
+@pytest.fixture
+def officer(db):
+    return get_user_model().objects.create_user(
+        "olga", first_name="Olga", last_name="Berger", is_staff=True
+    )
+
+
+def in_status(status: str, officer, **filing: str) -> PrivacyRequest:
+    """A request filed on FILED_AT and taken to `status` the same morning."""
+    with time_machine.travel(FILED_AT, tick=False):
+        request = file_request(**filing)
+        if status == Status.LAPSED:
+            request.lapse()
+        elif status != Status.UNCONFIRMED:
+            request._confirm_email()
+        if status in {Status.IN_PROGRESS, Status.WAITING}:
+            request.start(officer)
+        if status == Status.WAITING:
+            services.ask_requester(request, WaitReason.CLARIFICATION, "Which account?", officer)
+        if status == Status.ANSWERED:
+            request._answer(officer)
+        if status in {Status.REFUSED, Status.CLOSED}:
+            request._refuse(RefusalReason.NO_DATA, officer)
+        if status == Status.CLOSED:
+            request.close(officer)
+        if status == Status.WITHDRAWN:
+            request._withdraw()
+    request.refresh_from_db()
+    assert request.status == status
+    return request
+
+
+def on(day: str):
+    return time_machine.travel(datetime.fromisoformat(f"{day}T12:00:00+00:00"), tick=False)
+
+
+# --- The timeline in words ------------------------------------------------------------------
+
+# Each kind's data as the code records it (requests_app/models/moves.py, services.py, runs.py,
+# reminders.py, retention.py, answer_package.py, views.py, disputes_app/services.py).
+RECORDED: dict[str, dict] = {
+    Kind.FILED: {"due_on": "2026-04-02", "rule": "gdpr_month"},
+    Kind.EMAIL_CONFIRMED: {},
+    Kind.MESSAGE_FROM_REQUESTER: {"message": 7},
+    Kind.MESSAGE_FROM_TEAM: {"message": 8},
+    Kind.LINKS_SENT: {"purpose": "status"},
+    Kind.WITHDRAWN: {},
+    Kind.WAIT_STARTED: {"reason": "identity", "after_due": True},
+    Kind.WAIT_ENDED: {"reason": "identity"},
+    Kind.EXTENDED: {"reason": "The data is spread over three systems.", "due_on": "2026-06-02"},
+    Kind.DUE_DATE_MOVED: {"from": "2026-04-02", "to": "2026-04-13", "rule": "uk_gdpr_month"},
+    Kind.ANSWERED: {"open_tasks": ["Google", "FastSpring"], "why": "They hold nothing of hers."},
+    Kind.STARTED: {},
+    Kind.ASSIGNED: {"to": "olga"},
+    Kind.REFUSED: {"reason": "no_data", "in_part": True, "late": True},
+    Kind.CLOSED: {},
+    Kind.VIEWED: {"via": "api"},
+    Kind.IDENTITY_CHECKED: {"method": "account", "confirmed": True},
+    Kind.TASK_DONE: {"system": "Google", "recipient_told": True},
+    Kind.FILE_DOWNLOADED: {"file": 3},
+    Kind.PURGED: {"events_scrubbed": 2},
+    Kind.ESCALATED: {"body": "icdr-aaa", "dispute": 5},
+    Kind.LAPSED: {},
+    Kind.CLOSED_AS_SPAM: {},
+    Kind.REMINDER_SENT: {"kind": "due_soon", "deadline": "2026-03-26"},
+    Kind.RUN_STARTED: {
+        "run": 1,
+        "action": "erasure",
+        "dry_run": True,
+        "systems": ["Shop database", "Newsletter"],
+    },
+    Kind.DATA_COLLECTED: {
+        "run": 1,
+        "system": "Shop database",
+        "rows": 12,
+        "tables": [{"table": "customers", "rows": 1, "limited": False}],
+    },
+    Kind.DATA_ERASED: {"run": 2, "system": "Shop database", "rows": 1, "tables": []},
+    Kind.ERASURE_COUNTED: {"run": 1, "system": "Shop database", "rows": 3, "tables": []},
+    Kind.SYSTEM_FAILED: {"run": 3, "system": "Newsletter", "error": "Connection refused"},
+    Kind.PACKAGE_BUILT: {"run": 1, "size": 20480},
+}
+# What a raw payload leaves behind: braces, brackets, quoted keys, Python's words, ISO dates,
+# keys and codes in snake_case.
+RESIDUE = re.compile(r"[{}\[\]\"]|'\w*'|\b(None|True|False)\b|\d{4}-\d\d-\d\d|\w+_\w+")
+
+
+def event(kind: str, data: dict, actor: str = RequestEvent.Actor.SYSTEM) -> RequestEvent:
+    return RequestEvent(kind=kind, data=data, actor=actor)
+
+
+def test_every_kind_of_event_has_its_own_sentence():
+    assert set(timeline.SENTENCES) == set(Kind.values)
+    assert set(RECORDED) == set(Kind.values)
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_kind_reads_as_a_sentence_without_its_raw_data(kind, language):
+    with translation.override(language):
+        written = timeline.sentence(event(kind, RECORDED[kind]))
+        bare = timeline.sentence(event(kind, {}))
+
+    assert written.strip() and bare.strip()
+    assert not RESIDUE.search(written), written
+    assert not RESIDUE.search(bare), bare
+
+
+def test_a_kind_the_timeline_does_not_know_is_named_by_its_label():
+    assert timeline.sentence(event("dispute_note", {"note": 1})) == "Dispute note"
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "expected"),
+    [
+        (
+            Kind.DUE_DATE_MOVED,
+            RECORDED[Kind.DUE_DATE_MOVED],
+            "Due date moved from April 2, 2026 to April 13, 2026: one month (UK GDPR Art. 12(3)).",
+        ),
+        (
+            Kind.EXTENDED,
+            RECORDED[Kind.EXTENDED],
+            "Time to answer extended to June 2, 2026. The reason: The data is spread over three "
+            "systems.",
+        ),
+        (Kind.EXTENDED, {"due_on": "2026-06-02"}, "Time to answer extended to June 2, 2026."),
+        (
+            Kind.REFUSED,
+            RECORDED[Kind.REFUSED],
+            "Answered and refused in part, after the last day to refuse had passed: No data "
+            "about the requester was found.",
+        ),
+        (
+            Kind.REFUSED,
+            {"reason": "manifestly_unfounded", "in_part": False, "late": False},
+            "Refused: Manifestly unfounded or excessive (GDPR Art. 12(5)).",
+        ),
+        (Kind.ASSIGNED, {"to": "olga"}, "Assigned to olga."),
+        (Kind.ASSIGNED, {"to": None}, "No longer assigned to anyone."),
+        (
+            Kind.WAIT_STARTED,
+            {"reason": "fee"},
+            "The requester was asked for a fee.",
+        ),
+        (
+            Kind.WAIT_STARTED,
+            RECORDED[Kind.WAIT_STARTED],
+            "The requester was asked for information to confirm the requester's identity after "
+            "the answer was due: the due date does not move.",
+        ),
+        (
+            Kind.ANSWERED,
+            RECORDED[Kind.ANSWERED],
+            "Answered while the tasks for Google, FastSpring were still open. Why: They hold "
+            "nothing of hers.",
+        ),
+        (
+            Kind.REMINDER_SENT,
+            RECORDED[Kind.REMINDER_SENT],
+            "The officer was reminded that the answer is due soon.",
+        ),
+        (
+            Kind.RUN_STARTED,
+            RECORDED[Kind.RUN_STARTED],
+            "2 systems were asked to count what erasure would change: Shop database, Newsletter.",
+        ),
+        (
+            Kind.RUN_STARTED,
+            {"action": "access", "dry_run": False, "systems": ["Shop database"]},
+            "1 system was asked for the data: Shop database.",
+        ),
+        (
+            Kind.DATA_COLLECTED,
+            RECORDED[Kind.DATA_COLLECTED],
+            "12 rows collected from Shop database.",
+        ),
+        (Kind.DATA_ERASED, RECORDED[Kind.DATA_ERASED], "1 row erased in Shop database."),
+        (
+            Kind.PACKAGE_BUILT,
+            RECORDED[Kind.PACKAGE_BUILT],
+            "The copy of the data was prepared (20.0\xa0KB).",
+        ),
+        (
+            Kind.FILED,
+            {"due_on": "2026-04-02", "rule": "gdpr_month", "logged": True},
+            "Request logged by hand, as it came by e-mail or letter; the answer is due on "
+            "April 2, 2026: one month (GDPR Art. 12(3)).",
+        ),
+    ],
+)
+def test_each_sentence_says_what_its_data_holds(kind, data, expected):
+    with translation.override("en"):
+        assert timeline.sentence(event(kind, data)) == expected
+
+
+@pytest.mark.django_db
+def test_who_did_it_is_the_staff_member_by_name_the_requester_or_the_portal(officer):
+    by_officer = RequestEvent(kind=Kind.STARTED, actor=RequestEvent.Actor.STAFF, staff_user=officer)
+    by_nameless = RequestEvent(
+        kind=Kind.STARTED,
+        actor=RequestEvent.Actor.STAFF,
+        staff_user=get_user_model()(username="kim"),
+    )
+
+    assert timeline.who(by_officer) == "Olga Berger"
+    assert timeline.who(by_nameless) == "kim"
+    assert timeline.who(event(Kind.EMAIL_CONFIRMED, {}, RequestEvent.Actor.REQUESTER)) == (
+        "the requester"
+    )
+    assert timeline.who(event(Kind.REMINDER_SENT, {})) == "the portal"
+
+
+@pytest.mark.django_db
+def test_the_events_the_use_cases_record_all_read_without_raw_data(officer):
+    request = in_status(Status.IN_PROGRESS, officer, country="GB")
+    with on("2026-03-05"):
+        request.assign(officer, officer)
+        request.record_identity_check("account", True, officer, "Customer 4711")
+        services.ask_requester(request, WaitReason.IDENTITY, "Your customer number?", officer)
+    with on("2026-03-06"):
+        services.post_requester_message(request, "It is 4711.")
+        for task in request.tasks.all()[:1]:
+            task.complete("Exported.", officer)
+        services.extend(request, "Three systems hold the data.", officer)
+        request._answer(officer, open_tasks_reason="The others hold nothing.")
+        request.close(officer)
+
+    sentences = [entry.sentence for entry in timeline.timeline(request)]
+
+    assert len(sentences) == request.events.count() >= 12
+    assert [s for s in sentences if RESIDUE.search(s)] == []
+
+
+def test_dates_in_sentences_follow_the_language():
+    with translation.override("it"):
+        italian = timeline.written_date(DUE + timedelta(days=10))
+    with translation.override("de"):
+        german = timeline.written_date(DUE)
+
+    assert (italian, german) == ("12 aprile 2026", "2. April 2026")
