@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from requests_app import services, timeline
+from requests_app import case_summary, services, timeline
 from requests_app.models import (
     PrivacyRequest,
     RefusalReason,
@@ -268,3 +268,132 @@ def test_dates_in_sentences_follow_the_language():
         german = timeline.written_date(DUE)
 
     assert (italian, german) == ("12 aprile 2026", "2. April 2026")
+
+
+# --- Where the request stands ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        ("2026-03-23", "Due on April 2, 2026: 10 days left."),
+        ("2026-04-01", "Due on April 2, 2026: 1 day left."),
+        ("2026-04-02", "Due today, April 2, 2026."),
+        ("2026-04-03", "Was due on April 2, 2026: 1 day overdue."),
+        ("2026-04-05", "Was due on April 2, 2026: 3 days overdue."),
+    ],
+)
+def test_an_open_request_counts_the_days_to_its_due_date(officer, today, expected):
+    request = in_status(Status.IN_PROGRESS, officer)
+
+    summary = case_summary.summary(request, date.fromisoformat(today))
+
+    assert summary.due == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answered", "expected"),
+    [
+        ("2026-03-20", "Answered on March 20, 2026, in time: the answer was due on April 2, 2026."),
+        ("2026-04-02", "Answered on April 2, 2026, in time: the answer was due on April 2, 2026."),
+        (
+            "2026-04-04",
+            "Answered on April 4, 2026, 2 days late: the answer was due on April 2, 2026.",
+        ),
+    ],
+)
+def test_an_answered_request_says_when_and_whether_in_time(officer, answered, expected):
+    request = in_status(Status.NEW, officer)
+    with on(answered):
+        request._answer(officer)
+
+    with on("2026-05-01"):
+        summary = case_summary.summary(request, date(2026, 5, 1))
+
+    assert summary.due == expected
+
+
+@pytest.mark.django_db
+def test_a_refusal_after_an_extension_is_judged_by_the_last_day_to_refuse(officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+    with on("2026-03-07"):
+        request._extend("Complex.", officer)
+    with on("2026-04-12"):
+        request._refuse(RefusalReason.DISPROPORTIONATE, officer)
+
+    summary = case_summary.summary(request, date(2026, 4, 12))
+
+    assert request.due_on == date(2026, 6, 2)
+    assert (
+        summary.due
+        == "Refused on April 12, 2026, 10 days late: a refusal was due by April 2, 2026."
+    )
+    assert summary.rule == "three months, extended (GDPR Art. 12(3))"
+
+
+@pytest.mark.django_db
+def test_a_stopped_clock_counts_no_days(officer):
+    request = in_status(Status.IN_PROGRESS, officer, country="GB")
+    with on("2026-03-05"):
+        services.ask_requester(request, WaitReason.IDENTITY, "Your customer number?", officer)
+    request.refresh_from_db()
+
+    summary = case_summary.summary(request, date(2026, 4, 20))
+
+    assert summary.due == (
+        "Due on April 2, 2026 for now: the clock is stopped until the requester answers."
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (Status.WITHDRAWN, "Withdrawn by the requester on March 2, 2026: no answer is due."),
+        (Status.LAPSED, "Lapsed on March 2, 2026: the e-mail address was never confirmed."),
+    ],
+)
+def test_a_request_that_ended_without_an_answer_says_how(officer, status, expected):
+    request = in_status(status, officer)
+
+    assert case_summary.summary(request, date(2026, 5, 1)).due == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (
+            Status.UNCONFIRMED,
+            "Next: the requester confirms the e-mail address. Nothing to do until then.",
+        ),
+        (Status.NEW, "Next: start work."),
+        (Status.IN_PROGRESS, "Next: answer, or ask the requester."),
+        (
+            Status.WAITING,
+            "Next: the requester's answer. Waiting for a clarification of the request since "
+            "March 2, 2026.",
+        ),
+        (Status.ANSWERED, "Next: close the request."),
+        (Status.REFUSED, "Next: close the request."),
+        (Status.CLOSED, ""),
+        (Status.WITHDRAWN, ""),
+        (Status.LAPSED, ""),
+    ],
+)
+def test_the_next_step_is_named_for_each_status(officer, status, expected):
+    request = in_status(status, officer)
+
+    assert case_summary.next_step(request) == expected
+
+
+def test_a_language_is_named_in_the_readers_language():
+    with translation.override("en"):
+        english = case_summary.language_name("de")
+    with translation.override("de"):
+        german = case_summary.language_name("it")
+
+    assert (english, german) == ("German", "Italienisch")
+    assert case_summary.language_name("xx") == "xx"
