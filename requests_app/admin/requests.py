@@ -31,7 +31,7 @@ from requests_app.admin.inlines import (
     TaskInline,
     WaitInline,
 )
-from requests_app.admin.steps import STEPS, step_notice
+from requests_app.admin.steps import STEPS, offered, step_notice
 from requests_app.models import (
     MOVES,
     Export,
@@ -245,7 +245,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return [
             (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, move]), step.label)
             for move, step in STEPS.items()
-            if obj.may(move)
+            if offered(move, obj, today())
         ]
 
     def get_urls(self):

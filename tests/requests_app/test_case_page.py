@@ -3,6 +3,7 @@ steps its state allows, and a button only where something can be sent."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, timedelta
 
@@ -25,6 +26,20 @@ Kind = RequestEvent.Kind
 # Monday 2 March 2026: a month ends on Thursday 2 April 2026, a working day in DE and GB.
 FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
 DUE = date(2026, 4, 2)
+
+
+def change_url(request: PrivacyRequest) -> str:
+    return f"/admin/requests_app/privacyrequest/{request.pk}/change/"
+
+
+def page_of(client, request: PrivacyRequest, **headers: str) -> str:
+    response = client.get(change_url(request), **headers)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def offered_steps(page: str) -> set[str]:
+    return set(re.findall(r'href="/admin/requests_app/privacyrequest/\d+/step/(\w+)/"', page))
 
 
 @pytest.fixture
@@ -397,3 +412,55 @@ def test_a_language_is_named_in_the_readers_language():
 
     assert (english, german) == ("German", "Italienisch")
     assert case_summary.language_name("xx") == "xx"
+
+
+# --- Only the steps the request allows now --------------------------------------------------
+
+ALL_OPEN_STEPS = {"assign", "ask", "identity", "extend", "answer", "refuse"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "steps"),
+    [
+        (Status.UNCONFIRMED, {"assign", "identity"}),
+        (Status.NEW, ALL_OPEN_STEPS | {"start"}),
+        (Status.IN_PROGRESS, ALL_OPEN_STEPS),
+        (Status.WAITING, ALL_OPEN_STEPS - {"ask"}),
+        (Status.ANSWERED, {"close"}),
+        (Status.REFUSED, {"close"}),
+        (Status.CLOSED, set()),
+        (Status.WITHDRAWN, set()),
+        (Status.LAPSED, set()),
+    ],
+)
+def test_the_page_offers_exactly_the_steps_the_status_allows(admin_client, officer, status, steps):
+    request = in_status(status, officer)
+
+    with on("2026-03-03"):
+        page = page_of(admin_client, request)
+
+    assert offered_steps(page) == steps
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("why", "today"),
+    [
+        ("extended once already", "2026-03-03"),
+        ("a complaint", "2026-03-03"),
+        ("late", "2026-04-03"),
+    ],
+)
+def test_extend_is_offered_only_while_an_extension_is_possible(admin_client, officer, why, today):
+    request_type = "complaint" if why == "a complaint" else "access"
+    request = in_status(Status.IN_PROGRESS, officer, request_type=request_type)
+    if why == "extended once already":
+        with on("2026-03-02"):
+            request._extend("Complex.", officer)
+
+    with on(today):
+        steps = offered_steps(page_of(admin_client, request))
+
+    assert "extend" not in steps
+    assert {"answer", "refuse"} <= steps
