@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from requests_app import admin_forms
 from requests_app.models import (
     IdentityCheck,
     Message,
-    RequestEvent,
     SystemTask,
     Wait,
 )
@@ -32,14 +30,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
-
-
-class EventInline(ReadOnlyInline):
-    model = RequestEvent
-    related = ("request", "staff_user")
-    fields = ["created_at", "kind", "actor", "staff_user", "data"]
-    readonly_fields = fields
-    verbose_name_plural = _("timeline")
 
 
 class WaitInline(ReadOnlyInline):

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, exports, report, runs, services
+from requests_app import admin_forms, case_summary, exports, report, runs, services, timeline
 from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
@@ -25,7 +25,6 @@ from requests_app.admin.filters import (
     today,
 )
 from requests_app.admin.inlines import (
-    EventInline,
     IdentityCheckInline,
     MessageInline,
     TaskInline,
@@ -86,17 +85,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "reference",
-        "status",
         "received_at",
-        "due_on",
-        "due_rule_label",
         "extended_at",
         "extension_reason",
         "request_type",
         "full_name",
         "email",
         "country",
-        "language",
+        "language_name",
         "details",
         "assignee",
         "email_confirmed_at",
@@ -111,8 +107,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    ("reference", "status", "assignee"),
-                    ("received_at", "due_on", "due_rule_label"),
+                    ("reference", "assignee", "received_at"),
                     ("extended_at", "extension_reason"),
                 ]
             },
@@ -123,7 +118,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 "fields": [
                     "request_type",
                     ("full_name", "email"),
-                    ("country", "language"),
+                    ("country", "language_name"),
                     "details",
                 ]
             },
@@ -138,7 +133,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline, EventInline]
+    inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline]
     change_form_template = "admin/requests_app/privacyrequest/change_form.html"
     change_list_template = "admin/requests_app/privacyrequest/change_list.html"
 
@@ -169,9 +164,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "{} ({})", obj.due_on, ngettext("%(d)s day left", "%(d)s days left", days) % {"d": days}
         )
 
-    @admin.display(description=_("rule that set the due date"))
-    def due_rule_label(self, obj: PrivacyRequest) -> str:
-        return obj.due_rule_label
+    @admin.display(description=_("language"))
+    def language_name(self, obj: PrivacyRequest) -> str:
+        return case_summary.language_name(obj.language)
 
     def get_search_results(self, request, queryset, search_term):
         """Exact reference and e-mail hit their indexes; anything else searches names."""
@@ -229,17 +224,24 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     actor=RequestEvent.Actor.STAFF,
                     staff_user=request.user,
                 )
-                may_change = self.has_change_permission(request, obj)
-                extra_context = {
-                    **(extra_context or {}),
-                    "steps": self.steps_for(obj) if may_change else [],
-                    "tasks": obj.tasks.select_related("system"),
-                    "may_change": may_change,
-                    "connected": bool(runs.connected_systems()),
-                    "runs": obj.runs.prefetch_related("parts"),
-                    "may_run": request.user.has_perm("requests_app.run_connectors"),
-                }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A request's page reads like its case: the summary on top, the steps its state
+        allows, the timeline in words; the same after a message that did not validate."""
+        if obj is not None:
+            may_change = self.has_change_permission(request, obj)
+            context |= {
+                "summary": case_summary.summary(obj, today()),
+                "timeline": timeline.timeline(obj),
+                "steps": self.steps_for(obj) if may_change else [],
+                "tasks": obj.tasks.select_related("system"),
+                "may_change": may_change,
+                "connected": bool(runs.connected_systems()),
+                "runs": obj.runs.prefetch_related("parts"),
+                "may_run": request.user.has_perm("requests_app.run_connectors"),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
         return [

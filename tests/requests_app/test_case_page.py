@@ -10,10 +10,13 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from requests_app import case_summary, services, timeline
 from requests_app.models import (
+    DUE_RULE_LABELS,
     PrivacyRequest,
     RefusalReason,
     RequestEvent,
@@ -464,3 +467,129 @@ def test_extend_is_offered_only_while_an_extension_is_possible(admin_client, off
 
     assert "extend" not in steps
     assert {"answer", "refuse"} <= steps
+
+
+# --- The page reads like the case -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_page_opens_with_where_the_request_stands(admin_client, officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+    PrivacyRequest.objects.filter(pk=request.pk).update(language="de")
+
+    with on("2026-03-23"):
+        page = page_of(admin_client, request)
+
+    summary = page[page.index('id="case-summary-title"') : page.index("</section>")]
+    assert '<dd id="case-status">Being worked on</dd>' in summary
+    assert '<dd id="case-due">Due on April 2, 2026: 10 days left.</dd>' in summary
+    assert '<dd id="case-rule">one month (GDPR Art. 12(3))</dd>' in summary
+    assert '<dd id="case-language">German</dd>' in summary
+    assert "Next: answer, or ask the requester." in summary
+    assert page.index('id="case-summary-title"') < page.index('class="form-row')
+
+
+@pytest.mark.django_db
+def test_the_days_are_counted_from_the_organisations_today_not_utc(admin_client, settings, officer):
+    settings.ORGANISATION_TIME_ZONE = "Pacific/Auckland"
+    request = in_status(Status.IN_PROGRESS, officer)
+    request.due_on = DUE
+    request.save(update_fields=["due_on"])
+
+    # 20:00 UTC on 1 April is already 2 April in Auckland.
+    with time_machine.travel(datetime.fromisoformat("2026-04-01T20:00:00+00:00"), tick=False):
+        page = page_of(admin_client, request)
+
+    assert "Due today, April 2, 2026." in page
+
+
+@pytest.mark.django_db
+def test_the_language_is_shown_by_its_name_not_its_code(admin_client, officer):
+    request = in_status(Status.NEW, officer)
+    PrivacyRequest.objects.filter(pk=request.pk).update(language="it")
+
+    page = page_of(admin_client, request)
+
+    assert '<div class="readonly">Italian</div>' in page
+    assert '<div class="readonly">it</div>' not in page
+    assert case_summary.language_name("xx") == "xx"
+
+
+@pytest.fixture
+def uk_identity_case(officer) -> PrivacyRequest:
+    """A British access request whose month began again when the identity information came
+    (UK GDPR Art. 12A): due on 2 April, then on 13 April."""
+    request = in_status(Status.IN_PROGRESS, officer, country="GB")
+    with on("2026-03-05"):
+        services.ask_requester(request, WaitReason.IDENTITY, "Your customer number?", officer)
+    with on("2026-03-13"):
+        services.post_requester_message(request, "It is 4711.")
+    request.refresh_from_db()
+    assert request.due_on == date(2026, 4, 13)
+    return request
+
+
+@pytest.mark.django_db
+def test_the_timeline_names_the_new_due_date_and_its_rule_in_words(admin_client, uk_identity_case):
+    with on("2026-03-14"):
+        page = page_of(admin_client, uk_identity_case)
+
+    timeline_section = page[page.index('id="case-timeline-title"') :]
+    assert (
+        "Due date moved from April 2, 2026 to April 13, 2026: one month (UK GDPR Art. 12(3))."
+        in timeline_section
+    )
+    assert "The requester was asked for information to confirm the requester's identity." in page
+    assert "The requester answered and sent information to confirm" in page
+    assert "Olga Berger" in timeline_section
+    assert '"from"' not in page and "uk_gdpr_month" not in page
+
+
+@pytest.mark.django_db
+def test_the_timeline_is_written_in_german_for_a_german_reader(admin_client, uk_identity_case):
+    moved = uk_identity_case.events.get(kind=Kind.DUE_DATE_MOVED)
+
+    with translation.override("de"):
+        german = timeline.sentence(moved)
+        rule = str(DUE_RULE_LABELS["uk_gdpr_month"])
+    with on("2026-03-14"):
+        page = page_of(admin_client, uk_identity_case, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "13. April 2026" in german and rule in german
+    assert german in page
+
+
+@pytest.mark.django_db
+def test_the_timeline_lists_the_events_in_the_order_they_happened(admin_client, officer):
+    request = in_status(Status.REFUSED, officer)
+    with on("2026-03-20"):
+        request.close(officer)
+
+    page = page_of(admin_client, request)
+
+    order = [
+        "Request received; the answer is due on April 2, 2026",
+        "The e-mail address was confirmed.",
+        "Refused: No data about the requester was found.",
+        "Closed.",
+        "Request looked at.",
+    ]
+    positions = [page.index(sentence) for sentence in order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+def test_the_timeline_costs_no_more_queries_however_long_it_is(admin_client, officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+    page_of(admin_client, request)  # the session and the content types
+
+    with CaptureQueriesContext(connection) as short:
+        page_of(admin_client, request)
+    for n in range(40):
+        kind = [Kind.VIEWED, Kind.REMINDER_SENT, Kind.ASSIGNED, Kind.DUE_DATE_MOVED][n % 4]
+        request.record(kind, actor=RequestEvent.Actor.STAFF, staff_user=officer, data={})
+    with CaptureQueriesContext(connection) as long:
+        page = page_of(admin_client, request)
+
+    assert len(long) == len(short) <= 30
+    assert page.count("<tr><td><time") == request.events.count()
