@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -133,7 +134,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline]
+    # The messages last: the new one's box sits just above the button that sends it.
+    inlines = [TaskInline, IdentityCheckInline, WaitInline, MessageInline]
     change_form_template = "admin/requests_app/privacyrequest/change_form.html"
     change_list_template = "admin/requests_app/privacyrequest/change_list.html"
 
@@ -208,9 +210,27 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Message:
             return super().save_formset(request, form, formset, change)
-        for new in formset.save(commit=False):
+        sent = formset.save(commit=False)
+        for new in sent:
             services.post_team_message(form.instance, new.body, request.user)
+        if sent:
+            self.message_user(request, gettext("The message was sent to the requester."))
+        elif not form.instance.is_open:
+            # Closed since the page was loaded: the box is refused (MessageInline).
+            why = gettext("Nothing was sent: the request is closed and takes no more messages.")
+            self.message_user(request, why, messages.WARNING)
+        else:
+            why = gettext("Nothing was sent: the message was empty.")
+            self.message_user(request, why, messages.WARNING)
         return None
+
+    def response_change(self, request: HttpRequest, obj: PrivacyRequest) -> HttpResponse:
+        """Back to the request: the page's one button sends a message, and save_formset said
+        what became of it (the request's own fields are read-only, so Django's "changed
+        successfully" would tell nothing)."""
+        url = reverse("admin:requests_app_privacyrequest_change", args=[obj.pk])
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Before the lookup: someone who may not see requests leaves no "viewed" event.

@@ -17,13 +17,14 @@ from django.utils import translation
 from requests_app import case_summary, services, timeline
 from requests_app.models import (
     DUE_RULE_LABELS,
+    Message,
     PrivacyRequest,
     RefusalReason,
     RequestEvent,
     Status,
     WaitReason,
 )
-from tests.helpers import file_request
+from tests.helpers import file_request, message_form
 
 Kind = RequestEvent.Kind
 # Monday 2 March 2026: a month ends on Thursday 2 April 2026, a working day in DE and GB.
@@ -39,6 +40,11 @@ def page_of(client, request: PrivacyRequest, **headers: str) -> str:
     response = client.get(change_url(request), **headers)
     assert response.status_code == 200
     return html.unescape(response.content.decode())
+
+
+def change_form(page: str) -> str:
+    """The request's own form on the page, without the header's log-out form."""
+    return re.search(r'<form [^>]*id="privacyrequest_form".*?</form>', page, re.S).group(0)
 
 
 def offered_steps(page: str) -> set[str]:
@@ -593,3 +599,66 @@ def test_the_timeline_costs_no_more_queries_however_long_it_is(admin_client, off
 
     assert len(long) == len(short) <= 30
     assert page.count("<tr><td><time") == request.events.count()
+
+
+# --- A button only where something can be sent ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_open_request_has_one_button_and_it_sends_the_message(admin_client, officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+
+    form = change_form(page_of(admin_client, request))
+    response = admin_client.post(change_url(request), message_form(request, "We are on it."))
+
+    assert re.findall(r'<input type="submit" value="([^"]+)"', form) == ["Send the message"]
+    assert "<button" not in form
+    assert response.status_code == 302 and response.url == change_url(request)
+    assert Message.objects.get().body == "We are on it."
+    after = page_of(admin_client, request)
+    assert "The message was sent to the requester." in after
+    assert "was changed successfully" not in after
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", after), "a raw time"
+
+
+@pytest.mark.django_db
+def test_an_empty_message_box_sends_nothing_and_says_so(admin_client, officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+
+    response = admin_client.post(change_url(request), message_form(request, ""), follow=True)
+
+    assert "Nothing was sent: the message was empty." in response.content.decode()
+    assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.WITHDRAWN, Status.ANSWERED])
+def test_a_request_that_is_no_longer_open_has_no_save_row(admin_client, officer, status):
+    request = in_status(status, officer)
+
+    form = change_form(page_of(admin_client, request))
+    response = admin_client.post(change_url(request), message_form(request, "Hello again."))
+
+    assert 'type="submit"' not in form and "submit-row" not in form
+    assert 'name="messages-0-body"' not in form
+    assert not Message.objects.filter(body="Hello again.").exists()
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_view_only_member_has_no_save_row(view_only_client, officer):
+    request = in_status(Status.IN_PROGRESS, officer)
+
+    page = page_of(view_only_client, request)
+    form = change_form(page)
+
+    assert 'type="submit"' not in form and "submit-row" not in form
+    assert offered_steps(page) == set()
+    assert "Next: answer, or ask the requester." in page
+
+
+@pytest.mark.django_db
+def test_logging_a_request_by_hand_keeps_its_save_button(admin_client):
+    page = admin_client.get("/admin/requests_app/privacyrequest/add/").content.decode()
+
+    assert 'name="_save"' in page
