@@ -259,7 +259,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 "may_change": may_change,
                 "connected": bool(runs.connected_systems()),
                 "runs": obj.runs.prefetch_related("parts"),
-                "may_run": request.user.has_perm("requests_app.run_connectors"),
+                "may_run": obj.email_confirmed_at is not None
+                and request.user.has_perm("requests_app.run_connectors"),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
