@@ -70,6 +70,19 @@ def file_request(form_token: str = "", **overrides: str) -> PrivacyRequest:
     return request
 
 
+def message_form(request: PrivacyRequest, body: str) -> dict[str, str]:
+    """A request's page as the admin posts it: a new message and the empty read-only inlines."""
+    data = {"messages-0-body": body, "messages-0-request": str(request.pk)}
+    for prefix in ["messages", "tasks", "identity_checks", "waits"]:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "1" if prefix == "messages" else "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
 def link_in(email: OutboxEmail, kind: str) -> str:
     """The token of the first /requests/<kind>/ link in an outbox e-mail."""
     match = re.search(rf"/requests/{kind}/([A-Za-z0-9_-]+)/", outbox.render(email).text)

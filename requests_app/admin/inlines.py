@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from requests_app import admin_forms
 from requests_app.models import (
     IdentityCheck,
     Message,
-    RequestEvent,
+    PrivacyRequest,
     SystemTask,
     Wait,
 )
@@ -33,13 +34,8 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-
-class EventInline(ReadOnlyInline):
-    model = RequestEvent
-    related = ("request", "staff_user")
-    fields = ["created_at", "kind", "actor", "staff_user", "data"]
-    readonly_fields = fields
-    verbose_name_plural = _("timeline")
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class WaitInline(ReadOnlyInline):
@@ -64,14 +60,33 @@ class IdentityCheckInline(ReadOnlyInline):
 
 
 class MessageInline(admin.StackedInline):
-    """Past messages are read-only; a new one is sent to the requester when saved."""
+    """Past messages are read-only; a new one, written in the box below them while the
+    request is open, is sent to the requester."""
 
     model = Message
     form = admin_forms.TeamMessageForm
-    extra = 0
     can_delete = False
-    fields = ["author", "body", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["author", "body", "sent"]
+    readonly_fields = ["author", "sent"]
+
+    @admin.display(description=_("sent"))
+    def sent(self, obj: Message) -> str:
+        """When it was sent, as the field would show it; nothing yet for the one being written."""
+        if obj.pk is None:
+            return self.get_empty_value_display()
+        return display_for_value(obj.created_at, self.get_empty_value_display())
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # The requester's status page takes no messages once the request is closed either.
+        is_open = isinstance(obj, PrivacyRequest) and obj.is_open
+        return is_open and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_extra(self, request: HttpRequest, obj: object = None, **kwargs) -> int:
+        """One empty box for the new message, where one may be sent."""
+        return 1 if self.has_add_permission(request, obj) else 0

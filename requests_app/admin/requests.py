@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, exports, report, runs, services
+from requests_app import admin_forms, case_summary, exports, report, runs, services, timeline
 from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
@@ -25,13 +26,12 @@ from requests_app.admin.filters import (
     today,
 )
 from requests_app.admin.inlines import (
-    EventInline,
     IdentityCheckInline,
     MessageInline,
     TaskInline,
     WaitInline,
 )
-from requests_app.admin.steps import STEPS, step_notice
+from requests_app.admin.steps import STEPS, offered, step_notice
 from requests_app.models import (
     MOVES,
     Export,
@@ -86,17 +86,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "reference",
-        "status",
         "received_at",
-        "due_on",
-        "due_rule_label",
         "extended_at",
         "extension_reason",
         "request_type",
         "full_name",
         "email",
         "country",
-        "language",
+        "language_name",
         "details",
         "assignee",
         "email_confirmed_at",
@@ -111,8 +108,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    ("reference", "status", "assignee"),
-                    ("received_at", "due_on", "due_rule_label"),
+                    ("reference", "assignee", "received_at"),
                     ("extended_at", "extension_reason"),
                 ]
             },
@@ -123,7 +119,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 "fields": [
                     "request_type",
                     ("full_name", "email"),
-                    ("country", "language"),
+                    ("country", "language_name"),
                     "details",
                 ]
             },
@@ -138,7 +134,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MessageInline, TaskInline, IdentityCheckInline, WaitInline, EventInline]
+    # The messages last: the new one's box sits just above the button that sends it.
+    inlines = [TaskInline, IdentityCheckInline, WaitInline, MessageInline]
     change_form_template = "admin/requests_app/privacyrequest/change_form.html"
     change_list_template = "admin/requests_app/privacyrequest/change_list.html"
 
@@ -169,9 +166,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "{} ({})", obj.due_on, ngettext("%(d)s day left", "%(d)s days left", days) % {"d": days}
         )
 
-    @admin.display(description=_("rule that set the due date"))
-    def due_rule_label(self, obj: PrivacyRequest) -> str:
-        return obj.due_rule_label
+    @admin.display(description=_("language"))
+    def language_name(self, obj: PrivacyRequest) -> str:
+        return case_summary.language_name(obj.language)
 
     def get_search_results(self, request, queryset, search_term):
         """Exact reference and e-mail hit their indexes; anything else searches names."""
@@ -213,9 +210,27 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Message:
             return super().save_formset(request, form, formset, change)
-        for new in formset.save(commit=False):
+        sent = formset.save(commit=False)
+        for new in sent:
             services.post_team_message(form.instance, new.body, request.user)
+        if sent:
+            self.message_user(request, gettext("The message was sent to the requester."))
+        elif not form.instance.is_open:
+            # Closed since the page was loaded: the box is refused (MessageInline).
+            why = gettext("Nothing was sent: the request is closed and takes no more messages.")
+            self.message_user(request, why, messages.WARNING)
+        else:
+            why = gettext("Nothing was sent: the message was empty.")
+            self.message_user(request, why, messages.WARNING)
         return None
+
+    def response_change(self, request: HttpRequest, obj: PrivacyRequest) -> HttpResponse:
+        """Back to the request: the page's one button sends a message, and save_formset said
+        what became of it (the request's own fields are read-only, so Django's "changed
+        successfully" would tell nothing)."""
+        url = reverse("admin:requests_app_privacyrequest_change", args=[obj.pk])
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Before the lookup: someone who may not see requests leaves no "viewed" event.
@@ -229,23 +244,31 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                     actor=RequestEvent.Actor.STAFF,
                     staff_user=request.user,
                 )
-                may_change = self.has_change_permission(request, obj)
-                extra_context = {
-                    **(extra_context or {}),
-                    "steps": self.steps_for(obj) if may_change else [],
-                    "tasks": obj.tasks.select_related("system"),
-                    "may_change": may_change,
-                    "connected": bool(runs.connected_systems()),
-                    "runs": obj.runs.prefetch_related("parts"),
-                    "may_run": request.user.has_perm("requests_app.run_connectors"),
-                }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A request's page reads like its case: the summary on top, the steps its state
+        allows, the timeline in words; the same after a message that did not validate."""
+        if obj is not None:
+            may_change = self.has_change_permission(request, obj)
+            context |= {
+                "summary": case_summary.summary(obj, today()),
+                "timeline": timeline.timeline(obj),
+                "steps": self.steps_for(obj) if may_change else [],
+                "tasks": obj.tasks.select_related("system"),
+                "may_change": may_change,
+                "connected": bool(runs.connected_systems()),
+                "runs": obj.runs.prefetch_related("parts"),
+                "may_run": obj.email_confirmed_at is not None
+                and request.user.has_perm("requests_app.run_connectors"),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
         return [
             (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, move]), step.label)
             for move, step in STEPS.items()
-            if obj.may(move)
+            if offered(move, obj, today())
         ]
 
     def get_urls(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -83,6 +84,17 @@ STEPS: dict[Move, Step] = {
         lambda privacy_request, data, user: privacy_request.close(user),
     ),
 }
+
+
+def offered(move: Move, privacy_request: PrivacyRequest, today: date) -> bool:
+    """Whether the request's page offers the step now: the table of moves allows it from the
+    request's state, and an extension is still possible at all (once, announced by the due
+    date, never for a complaint), whatever date the officer would give."""
+    if not privacy_request.may(move):
+        return False
+    if move == Move.EXTEND:
+        return privacy_request.extension_closed(today) is None
+    return True
 
 
 def step_notice(move: Move, privacy_request: PrivacyRequest) -> str:

@@ -270,8 +270,8 @@ class PrivacyRequest(RequestMoves, models.Model):
         """Awaits its answer and the day it was due has passed (in the organisation's zone)."""
         return self.awaits_answer and localtime.today() > self.due_on
 
-    def extension_refusal(self, extended_to: date | None, today: date) -> str | None:
-        """Why this request may not be extended now, or None when it may."""
+    def extension_closed(self, today: date) -> str | None:
+        """Why no extension is possible now, whatever date were asked; None while one is."""
         if self.request_type == RequestType.COMPLAINT:
             return gettext("A complaint has 45 days and no extension.")
         if self.extended_at is not None:
@@ -282,6 +282,13 @@ class PrivacyRequest(RequestMoves, models.Model):
             return gettext(
                 "An extension must be announced before the answer is due (%(date)s)."
             ) % {"date": self.due_on.isoformat()}
+        return None
+
+    def extension_refusal(self, extended_to: date | None, today: date) -> str | None:
+        """Why this request may not be extended now to `extended_to`, or None when it may."""
+        closed = self.extension_closed(today)
+        if closed:
+            return closed
         if deadlines.extends_by_months(str(self.country)):
             return None
         latest = self.due_on + timedelta(days=deadlines.EXTENSION_MAX_DAYS)

@@ -2,27 +2,11 @@ import pytest
 from django.contrib import admin as admin_site
 
 from requests_app.models import Message, OutboxEmail, RequestEvent
-from tests.helpers import file_request, link_in
+from tests.helpers import file_request, link_in, message_form
 
 
 def change_url(request) -> str:
     return f"/admin/requests_app/privacyrequest/{request.pk}/change/"
-
-
-def inline_form(request, body: str) -> dict[str, str]:
-    """The change form as the admin posts it: a new message and the empty read-only inlines."""
-    data = {
-        "messages-0-body": body,
-        "messages-0-request": str(request.pk),
-    }
-    for prefix in ["messages", "tasks", "identity_checks", "waits", "events"]:
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "1" if prefix == "messages" else "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data
 
 
 @pytest.mark.django_db
@@ -30,7 +14,7 @@ def test_officer_message_reaches_the_requester_by_email_and_status_page(admin_cl
     request = file_request()
     request._confirm_email()
 
-    response = admin_client.post(change_url(request), inline_form(request, "We are on it."))
+    response = admin_client.post(change_url(request), message_form(request, "We are on it."))
 
     assert response.status_code == 302, response.content.decode()[:2000]
     message = Message.objects.get()

@@ -9,7 +9,7 @@ import pytest
 from requests_app.admin_forms import AnswerForm, AskForm, LoggedRequestForm, RefuseForm
 from requests_app.forms import IntakeForm, LostLinkForm, MessageForm
 from requests_app.models import Message, OutboxEmail, PrivacyRequest
-from tests.helpers import file_request
+from tests.helpers import file_request, message_form
 
 NEW_URL = "/requests/new/"
 LOST_URL = "/requests/status/"
@@ -243,18 +243,6 @@ def test_a_request_logged_by_hand_takes_internationalised_addresses_as_the_intak
         assert PrivacyRequest.objects.count() == 0
 
 
-def inline_form(request, body: str) -> dict[str, str]:
-    data = {"messages-0-body": body, "messages-0-request": str(request.pk)}
-    for prefix in ["messages", "tasks", "identity_checks", "waits", "events"]:
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "1" if prefix == "messages" else "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("body", "message"),
@@ -267,7 +255,7 @@ def test_an_officer_message_of_nothing_visible_or_with_control_characters_is_ref
     request._confirm_email()
 
     response = admin_client.post(
-        f"/admin/requests_app/privacyrequest/{request.pk}/change/", inline_form(request, body)
+        f"/admin/requests_app/privacyrequest/{request.pk}/change/", message_form(request, body)
     )
 
     assert response.status_code == 200

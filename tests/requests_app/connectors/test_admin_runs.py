@@ -40,13 +40,20 @@ def test_the_request_page_offers_the_runs_to_whoever_may_start_them(
 ):
     page = request_page(officer_client, confirmed)
     assert "Collect the data (access run)" in page
-    assert start_url(confirmed, "access") in page
+    # A button of the request's form that posts to the run: a form in a form would be dropped.
+    assert f'formaction="{start_url(confirmed, "access")}"' in page
 
     past_second_factor(client, staff_member("looker", list(Permission.objects.filter(
         codename__in=["view_privacyrequest", "change_privacyrequest"]))))  # fmt: skip
     assert "Collect the data (access run)" not in request_page(client, confirmed)
     assert client.post(start_url(confirmed, "access")).status_code == 403
     assert not SystemRun.objects.exists()
+
+
+def test_a_request_whose_address_is_not_confirmed_offers_no_run(officer_client, shop_system):
+    unconfirmed = file_request(email="Demo@Example.org", country="DE")
+
+    assert "Collect the data (access run)" not in request_page(officer_client, unconfirmed)
 
 
 def test_an_access_run_is_previewed_and_packaged(
