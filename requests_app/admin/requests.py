@@ -18,6 +18,7 @@ from requests_app import admin_forms, hooks, report, runs, services
 from requests_app.admin.filters import (
     AssigneeFilter,
     DueFilter,
+    DuplicateFilter,
     OpenFilter,
     ReceivedFilter,
     WaitingFilter,
@@ -59,6 +60,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         OpenFilter,
         DueFilter,
         WaitingFilter,
+        DuplicateFilter,
         ReceivedFilter,
         "status",
         "request_type",
@@ -91,6 +93,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "answered_at",
         "refusal_reason",
         "closed_at",
+        "duplicate_of",
         "ip_address",
         "updated_at",
     ]
@@ -121,6 +124,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("email_confirmed_at", "answered_at", "refusal_reason", "closed_at"),
+                    "duplicate_of",
                     ("updated_at", "ip_address"),
                 ]
             },
@@ -221,6 +225,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 extra_context = {
                     **(extra_context or {}),
                     "steps": self.steps_for(obj) if may_change else [],
+                    "duplicates": obj.open_duplicates(),
                     "tasks": obj.tasks.select_related("system"),
                     "may_change": may_change,
                     "connected": bool(runs.connected_systems()),
@@ -233,7 +238,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return [
             (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, move]), step.label)
             for move, step in STEPS.items()
-            if obj.may(move)
+            if obj.may(move) and step.offered(obj)
         ]
 
     def get_urls(self):
@@ -268,8 +273,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         move = Move(step)
         obj = get_object_or_404(PrivacyRequest, pk=object_id)
         label = STEPS[move].label
-        form = STEPS[move].form(
-            *([request.POST, request.FILES] if request.method == "POST" else [])
+        form = STEPS[move].bind(
+            obj, *([request.POST, request.FILES] if request.method == "POST" else [])
         )
         if request.method == "POST" and form.is_valid():
             try:

@@ -1,5 +1,5 @@
-"""Duplicates: found when asked, merged by the officer, and never a reason to refuse a
-filing or a confirmation."""
+"""Duplicates: flagged on both requests' pages and in a list filter, merged by the officer,
+and never a reason to refuse a filing or a confirmation."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from requests_app.models import (
 )
 from tests.helpers import VALID_FILING, file_request, link_in, run_at_once
 
+LIST = "/admin/requests_app/privacyrequest/"
 Kind = RequestEvent.Kind
 
 
@@ -37,6 +38,14 @@ def filed_in(language: str, details: str) -> PrivacyRequest:
 
 def flagged() -> set[PrivacyRequest]:
     return set(PrivacyRequest.possible_duplicates())
+
+
+def listed(admin_client, query: str) -> set[PrivacyRequest]:
+    return set(admin_client.get(f"{LIST}{query}").context["cl"].result_list)
+
+
+def step_links(admin_client, request: PrivacyRequest) -> list[str]:
+    return [url for url, _label in admin_client.get(f"{LIST}{request.pk}/change/").context["steps"]]
 
 
 @pytest.fixture
@@ -75,6 +84,15 @@ def test_an_unconfirmed_or_closed_request_is_never_flagged_and_flags_no_other():
     assert flagged() == set()
     assert list(open_one.open_duplicates()) == []
     assert list(unconfirmed.open_duplicates()) == list(withdrawn.open_duplicates()) == []
+
+
+def test_the_list_filter_shows_possible_duplicates_or_the_others(admin_client, pair):
+    unique = confirmed("Delete it all.", request_type="deletion")
+    unconfirmed = file_request(details="Not confirmed yet.")
+
+    assert listed(admin_client, "?duplicate=yes") == set(pair)
+    assert listed(admin_client, "?duplicate=no") == {unique, unconfirmed}
+    assert listed(admin_client, "") == {*pair, unique, unconfirmed}
 
 
 @pytest.mark.django_db
@@ -163,6 +181,51 @@ def test_the_first_request_cannot_be_closed_as_a_duplicate_of_a_later_one(pair, 
     assert first.status == Status.NEW
 
 
+def test_both_pages_name_the_other_and_only_the_later_offers_the_step(admin_client, pair):
+    first, later = pair
+    alone = confirmed("Delete it all.", request_type="deletion")
+
+    for request, other in [(first, later), (later, first)]:
+        response = admin_client.get(f"{LIST}{request.pk}/change/")
+        assert list(response.context["duplicates"]) == [other]
+        assert f'href="{LIST}{other.pk}/change/"' in response.content.decode()
+    assert not admin_client.get(f"{LIST}{alone.pk}/change/").context["duplicates"]
+
+    assert f"{LIST}{later.pk}/step/close_as_duplicate/" in step_links(admin_client, later)
+    assert not any("close_as_duplicate" in url for url in step_links(admin_client, first))
+    assert not any("close_as_duplicate" in url for url in step_links(admin_client, alone))
+
+
+def test_the_admin_step_closes_the_later_one_as_a_duplicate_of_the_chosen_one(admin_client, pair):
+    first, later = pair
+    url = f"{LIST}{later.pk}/step/close_as_duplicate/"
+
+    form = admin_client.get(url).context["form"]
+    done = admin_client.post(url, {"original": first.reference})
+
+    assert [choice for choice, _label in form.fields["original"].choices] == ["", first.reference]
+    assert done.status_code == 302
+    later.refresh_from_db()
+    assert later.duplicate_of == first
+    assert later.events.get(kind=Kind.CLOSED_AS_DUPLICATE).staff_user.is_superuser
+
+
+def test_the_admin_step_accepts_only_an_earlier_open_request_of_the_same_address_and_type(
+    admin_client, pair
+):
+    first, later = pair
+    other_type = confirmed("Delete it all.", request_type="deletion")
+    url = f"{LIST}{later.pk}/step/close_as_duplicate/"
+
+    for wrong in [other_type.reference, later.reference, "DSR-2000-000001"]:
+        response = admin_client.post(url, {"original": wrong})
+        assert response.status_code == 200
+        assert "Choose an open, confirmed request" in str(response.context["form"].errors)
+
+    later.refresh_from_db()
+    assert later.status == Status.NEW
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_officers_merging_the_same_pair_at_once_close_it_once():
@@ -191,3 +254,17 @@ def test_two_officers_merging_the_same_pair_at_once_close_it_once():
     assert OutboxEmail.objects.filter(kind="closed_as_duplicate").count() == 1
 
 
+@pytest.mark.django_db
+def test_the_request_list_of_possible_duplicates_takes_at_most_10_queries(
+    admin_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        request = file_request(details=f"request {n}", request_type=["access", "deletion"][n % 2])
+        if n % 3:
+            request._confirm_email()
+    admin_client.get(LIST)  # warm the session and the content types
+
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(f"{LIST}?duplicate=yes")
+
+    assert len(response.context["cl"].result_list) == 20
