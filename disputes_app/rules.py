@@ -49,6 +49,14 @@ def may_escalate(request: PrivacyRequest, today: date) -> Escalation:
         )
     if request.status == Status.UNCONFIRMED:
         return Escalation(False, _("Please confirm your e-mail address first."))
+    if request.duplicate_of_id is not None:
+        return Escalation(
+            False,
+            _(
+                "This request was closed as a duplicate of another of yours, which goes on: "
+                "escalate from that one's status page."
+            ),
+        )
     return Escalation(
         False, _("This request was withdrawn or lapsed: there is nothing to escalate.")
     )

@@ -32,6 +32,48 @@ class ConfirmForm(forms.Form):
     """A step that needs nothing but the press of a button."""
 
 
+class RequestStepForm(forms.Form):
+    """A step's form whose choices depend on the request it is taken on."""
+
+    def __init__(self, privacy_request: PrivacyRequest, *args: Any, **kwargs: Any) -> None:
+        self.privacy_request = privacy_request
+        super().__init__(*args, **kwargs)
+
+
+class DuplicateForm(RequestStepForm):
+    """Close the request as a duplicate of an earlier one of the same address and type."""
+
+    original = forms.ModelChoiceField(
+        label=_("The request that goes on"),
+        queryset=PrivacyRequest.objects.none(),
+        to_field_name="reference",
+        help_text=_(
+            "An open, confirmed request from the same e-mail address, of the same type, received "
+            "before this one. This one is closed, and its requester is told to follow that one."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose an open, confirmed request from the same e-mail address, of the same "
+                "type, received before this one."
+            )
+        },
+    )
+
+    def __init__(self, privacy_request: PrivacyRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(privacy_request, *args, **kwargs)
+        field = self.fields["original"]
+        field.queryset = privacy_request.earlier_duplicates()
+        field.label_from_instance = duplicate_label
+
+
+def duplicate_label(privacy_request: PrivacyRequest) -> str:
+    return gettext("%(reference)s, received %(date)s: %(status)s") % {
+        "reference": privacy_request.reference,
+        "date": privacy_request.local_date(privacy_request.received_at).isoformat(),
+        "status": privacy_request.get_status_display(),
+    }
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),

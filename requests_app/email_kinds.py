@@ -162,6 +162,23 @@ REQUESTS_EMAILS = (
         (STATUS_URL,),
     ),
     EmailKind(
+        "closed_as_duplicate",
+        _("Closed as a duplicate: the request goes on as another of the same requester's"),
+        TO_REQUESTER,
+        (
+            Variable(
+                "original",
+                _("The reference of the request that goes on"),
+                lambda: "DSR-2026-000122",
+            ),
+            Variable(
+                "status_url",
+                _("The link to the private status page of the request that goes on"),
+                sample_link("requests:status"),
+            ),
+        ),
+    ),
+    EmailKind(
         "team_message", _("A new message from the privacy team"), TO_REQUESTER, (STATUS_URL,)
     ),
     EmailKind("asked", _("We need something from you"), TO_REQUESTER, (STATUS_URL,)),

@@ -57,6 +57,19 @@ def to_requester(template: str, request: PrivacyRequest, token: str) -> OutboxEm
     return queue_email(template, request.email, {"status_url": status_url(token)}, request=request)
 
 
+def closed_as_duplicate(
+    request: PrivacyRequest, original: PrivacyRequest, token: str
+) -> OutboxEmail:
+    """To the requester of `request`, in its language: it goes on as `original`, whose
+    status page `token` opens."""
+    return queue_email(
+        "closed_as_duplicate",
+        request.email,
+        {"original": original.reference, "status_url": status_url(token)},
+        request=request,
+    )
+
+
 def lost_links(address: str, language: str, links: list[tuple]) -> OutboxEmail:
     items = [
         {

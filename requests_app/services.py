@@ -194,6 +194,16 @@ def answer(
         return message
 
 
+def close_as_duplicate(request: PrivacyRequest, original: PrivacyRequest, staff_user: Any) -> None:
+    """Close `request` as a duplicate of `original`, which goes on: both rows are locked and
+    the move decides from them. The requester is told, with a link to the status page of
+    the request that goes on."""
+    with transaction.atomic():
+        request._close_as_duplicate(original, staff_user)
+        token = AccessLink.issue(original, AccessLink.Purpose.STATUS)
+        emails.closed_as_duplicate(request, original, token)
+
+
 def withdraw(request: PrivacyRequest) -> None:
     with transaction.atomic():
         request._withdraw()

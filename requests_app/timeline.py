@@ -381,6 +381,22 @@ def package_built(data: Data) -> str:
     return gettext("The copy of the data was prepared (%(size)s).") % {"size": filesizeformat(size)}
 
 
+def closed_as_duplicate(data: Data) -> str:
+    if not data.get("duplicate_of"):
+        return gettext("Closed as a duplicate of another request; its requester was told.")
+    return gettext(
+        "Closed as a duplicate of %(reference)s; its requester was told, with a link to it."
+    ) % {"reference": data["duplicate_of"]}
+
+
+def duplicate_merged(data: Data) -> str:
+    if not data.get("duplicate"):
+        return gettext("A duplicate request was closed into this one.")
+    return gettext("%(reference)s was closed as a duplicate of this request.") % {
+        "reference": data["duplicate"]
+    }
+
+
 def fixed(text: Promise) -> Callable[[Data], str]:
     """The sentence of a kind whose data says nothing more."""
     return lambda data: str(text)
@@ -411,6 +427,8 @@ SENTENCES: dict[str, Callable[[Data], str]] = {
     Kind.ESCALATED: escalated,
     Kind.LAPSED: fixed(_("Lapsed: the e-mail address was not confirmed in time.")),
     Kind.CLOSED_AS_SPAM: fixed(_("Closed as spam; no one was told.")),
+    Kind.CLOSED_AS_DUPLICATE: closed_as_duplicate,
+    Kind.DUPLICATE_MERGED: duplicate_merged,
     Kind.REMINDER_SENT: reminder_sent,
     Kind.RUN_STARTED: run_started,
     Kind.DATA_COLLECTED: data_collected,

@@ -12,6 +12,7 @@ from requests_app import localtime
 from requests_app.models import (
     OPEN_STATUSES,
     PENDING_ANSWER,
+    PrivacyRequest,
     Status,
 )
 
@@ -97,6 +98,25 @@ class WaitingFilter(admin.SimpleListFilter):
             return queryset.filter(status=Status.WAITING)
         if self.value() == "no":
             return queryset.exclude(status=Status.WAITING)
+        return queryset
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    """Confirmed requests that await their answer beside another of the same address and
+    type (models/duplicates.py): found when asked, never stored."""
+
+    title = _("possible duplicates")
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        flagged = PrivacyRequest.possible_duplicates().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=flagged)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=flagged)
         return queryset
 
 

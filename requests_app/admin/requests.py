@@ -20,6 +20,7 @@ from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
     DueFilter,
+    DuplicateFilter,
     OpenFilter,
     ReceivedFilter,
     WaitingFilter,
@@ -64,6 +65,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         OpenFilter,
         DueFilter,
         WaitingFilter,
+        DuplicateFilter,
         ReceivedFilter,
         "status",
         "request_type",
@@ -100,6 +102,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "answered_at",
         "refusal_reason",
         "closed_at",
+        "duplicate_of",
         "ip_address",
         "updated_at",
     ]
@@ -129,6 +132,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("email_confirmed_at", "answered_at", "refusal_reason", "closed_at"),
+                    "duplicate_of",
                     ("updated_at", "ip_address"),
                 ]
             },
@@ -253,6 +257,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             may_change = self.has_change_permission(request, obj)
             context |= {
                 "summary": case_summary.summary(obj, today()),
+                "duplicates": obj.open_duplicates(),
                 "timeline": timeline.timeline(obj),
                 "steps": self.steps_for(obj) if may_change else [],
                 "tasks": obj.tasks.select_related("system"),
@@ -268,7 +273,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return [
             (reverse("admin:requests_app_privacyrequest_step", args=[obj.pk, move]), step.label)
             for move, step in STEPS.items()
-            if offered(move, obj, today())
+            if offered(move, obj, today()) and step.offered(obj)
         ]
 
     def get_urls(self):
@@ -318,8 +323,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         move = Move(step)
         obj = get_object_or_404(PrivacyRequest, pk=object_id)
         label = STEPS[move].label
-        form = STEPS[move].form(
-            *([request.POST, request.FILES] if request.method == "POST" else [])
+        form = STEPS[move].bind(
+            obj, *([request.POST, request.FILES] if request.method == "POST" else [])
         )
         if request.method == "POST" and form.is_valid():
             try:

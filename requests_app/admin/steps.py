@@ -25,6 +25,15 @@ class Step:
     label: str
     form: type[forms.Form]
     run: Callable[[PrivacyRequest, dict[str, Any], Any], object]
+    # Besides MOVES, what the request must have for the step to be offered on its page.
+    offered: Callable[[PrivacyRequest], bool] = lambda privacy_request: True
+
+    def bind(self, privacy_request: PrivacyRequest, *data: Any) -> forms.Form:
+        """The step's form on `privacy_request`, bound to `data` (the fields, the files) if
+        given."""
+        if issubclass(self.form, admin_forms.RequestStepForm):
+            return self.form(privacy_request, *data)
+        return self.form(*data)
 
 
 # Which state each step may start from is the model's table (MOVES); this says how to take it.
@@ -83,6 +92,14 @@ STEPS: dict[Move, Step] = {
         admin_forms.ConfirmForm,
         lambda privacy_request, data, user: privacy_request.close(user),
     ),
+    Move.CLOSE_AS_DUPLICATE: Step(
+        _("Close as a duplicate"),
+        admin_forms.DuplicateForm,
+        lambda privacy_request, data, user: services.close_as_duplicate(
+            privacy_request, data["original"], user
+        ),
+        offered=lambda privacy_request: privacy_request.earlier_duplicates().exists(),
+    ),
 }
 
 
@@ -104,4 +121,9 @@ def step_notice(move: Move, privacy_request: PrivacyRequest) -> str:
             "The answer was due on %(date)s. Asking the requester now does not move that date: "
             "the answer is late already."
         ) % {"date": privacy_request.due_on.isoformat()}
+    if move == Move.CLOSE_AS_DUPLICATE:
+        return gettext(
+            "%(reference)s is closed as a duplicate of the request you choose, which goes on. "
+            "Its requester is told by e-mail, with a link to the status page of that one."
+        ) % {"reference": privacy_request.reference}
     return ""

@@ -43,6 +43,9 @@ FIELDS = {
     Move.ANSWER: "`body`, `open_tasks_reason`, `attach_package` (true/false)",
     Move.REFUSE: "`reason` (a refusal reason), `explanation`, `in_part` (true/false)",
     Move.CLOSE: "none",
+    Move.CLOSE_AS_DUPLICATE: (
+        "`original`: the reference of an earlier open request of the same address and type"
+    ),
 }
 
 
@@ -80,7 +83,7 @@ class RequestMove(GenericAPIView):
             return problems.problem(400, NOT_AN_OBJECT)
         step = STEPS[Move(move)]
         data, wrong_types = form_data(step.form, request.data, Move(move))
-        form = step.form(data, {})
+        form = step.bind(privacy_request, data, {})
         if wrong_types or not form.is_valid():
             return problems.invalid({**form.errors, **wrong_types})
         try:

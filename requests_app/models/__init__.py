@@ -1,7 +1,8 @@
 """The models of requests_app, one module per concern; every public name is importable here.
 
 - states: the kinds of request, their states and why a move can be refused
-- request: the request itself, its clock and its reference; moves: its transitions
+- request: the request itself, its clock and its reference; moves: its transitions;
+  duplicates: the requests of the same address and type that await their answer beside it
 - waits: waiting for the requester; systems: where data is held, tasks, identity checks
 - events: the append-only record, messages and files of answers
 - links: private links; outbox: e-mails to send; reminders: reminders sent

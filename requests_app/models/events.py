@@ -44,6 +44,8 @@ class RequestEvent(AppendOnly):
         ASSIGNED = "assigned", _("Assigned")
         REFUSED = "refused", _("Refused")
         CLOSED = "closed", _("Closed")
+        CLOSED_AS_DUPLICATE = "closed_as_duplicate", _("Closed as a duplicate of another request")
+        DUPLICATE_MERGED = "duplicate_merged", _("A duplicate request was merged into this one")
         VIEWED = "viewed", _("Viewed by staff")
         IDENTITY_CHECKED = "identity_checked", _("Identity checked")
         TASK_DONE = "task_done", _("A system's task was done")

@@ -17,6 +17,7 @@ from requests_app.models.states import (
     RefusalReason,
     Status,
     TasksStillOpen,
+    TransitionNotAllowed,
 )
 from requests_app.models.systems import DataSystem, IdentityCheck, SystemTask
 from requests_app.models.waits import Wait, WaitReason
@@ -27,8 +28,9 @@ class RequestMoves:
 
     Each checks `MOVES` under the row's lock, changes the row and records its event. Where a
     move is also a use case that tells someone (confirm, ask, end a wait, extend, answer,
-    refuse, withdraw), the use case in requests_app.services is its one public entry: it
-    writes the message and queues the e-mail too, so these moves are underscored here.
+    refuse, withdraw, close as a duplicate), the use case in requests_app.services is its one
+    public entry: it writes the message and queues the e-mail too, so these moves are
+    underscored here.
     """
 
     def _confirm_email(self) -> None:
@@ -227,6 +229,37 @@ class RequestMoves:
             self._save("closed_at")
             self.record(
                 RequestEvent.Kind.CLOSED, actor=RequestEvent.Actor.STAFF, staff_user=staff_user
+            )
+
+    def _close_as_duplicate(self, original: Any, staff_user: Any = None) -> None:
+        """Close this request as a duplicate of `original`, which goes on.
+
+        Both rows are locked (in primary-key order) and the move decides from them: the
+        officer chose from a page that may be minutes old.
+        """
+        with transaction.atomic():
+            self.lock_with(original)
+            self._check_locked(Move.CLOSE_AS_DUPLICATE)
+            refusal = self.duplicate_refusal(original)
+            if refusal:
+                raise TransitionNotAllowed(refusal)
+            self.status = Status.CLOSED
+            self.duplicate_of = original
+            self._close_waits()
+            self.closed_at = timezone.now()
+            self.next_reminder_at = None
+            self._save("duplicate_of", "closed_at", "waiting_since", "next_reminder_at")
+            self.record(
+                RequestEvent.Kind.CLOSED_AS_DUPLICATE,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"duplicate_of": original.reference},
+            )
+            original.record(
+                RequestEvent.Kind.DUPLICATE_MERGED,
+                actor=RequestEvent.Actor.STAFF,
+                staff_user=staff_user,
+                data={"duplicate": self.reference},
             )
 
     def _finish(self) -> None:

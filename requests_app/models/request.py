@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from requests_app import addresses, deadlines, localtime
+from requests_app.models.duplicates import RequestDuplicates
 from requests_app.models.events import RequestEvent
 from requests_app.models.moves import RequestMoves
 from requests_app.models.references import ReferenceCounter
@@ -34,7 +35,7 @@ from requests_app.models.states import (
 MESSAGE_NOTICE_MINUTES = 15
 
 
-class PrivacyRequest(RequestMoves, models.Model):
+class PrivacyRequest(RequestMoves, RequestDuplicates, models.Model):
     # `reference` and `submission_key` are unique by constraints (Meta), not `unique=True`:
     # on PostgreSQL that would add a pattern-matching index beside each, which no query
     # uses and every filing writes.
@@ -90,6 +91,18 @@ class PrivacyRequest(RequestMoves, models.Model):
     submission_key = models.CharField(max_length=64, editable=False)
     updated_at = models.DateTimeField(_("last activity"), auto_now=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
+    # The request this one was closed as a duplicate of, which goes on (models/duplicates.py).
+    # Indexed only where set (Meta): a filing writes no entry.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        db_index=False,
+        verbose_name=_("closed as a duplicate of"),
+    )
 
     class Meta:
         verbose_name = _("privacy request")
@@ -112,6 +125,18 @@ class PrivacyRequest(RequestMoves, models.Model):
                 fields=["next_reminder_at"],
                 condition=models.Q(next_reminder_at__isnull=False),
                 name="request_next_reminder_idx",
+            ),
+            # Possible duplicates (models/duplicates.py): the requests awaiting an answer by
+            # address and type. A filing (unconfirmed) writes no entry.
+            models.Index(
+                fields=["email_key", "request_type"],
+                condition=models.Q(status__in=["new", "in_progress", "waiting"]),
+                name="request_pending_key_idx",
+            ),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="request_duplicate_of_idx",
             ),
         ]
         constraints = [
@@ -246,6 +271,12 @@ class PrivacyRequest(RequestMoves, models.Model):
         """
         self.refresh_from_db(from_queryset=PrivacyRequest.objects.select_for_update())
 
+    def lock_with(self, other: PrivacyRequest) -> None:
+        """Lock this row and `other`'s, in primary-key order, so that two steps that lock the
+        same two requests (each from its own side) wait for each other, never deadlock."""
+        for request in sorted([self, other], key=lambda request: request.pk):
+            request.lock()
+
     def may(self, move: Move) -> bool:
         """Whether the state in memory allows `move`; the move itself checks the locked row."""
         return self.status in MOVES[move]
@@ -253,6 +284,10 @@ class PrivacyRequest(RequestMoves, models.Model):
     def _check(self, move: Move) -> None:
         """Lock the row and check that its stored state allows `move`."""
         self.lock()
+        self._check_locked(move)
+
+    def _check_locked(self, move: Move) -> None:
+        """Check that the state of the row, locked already, allows `move`."""
         if not self.may(move):
             raise TransitionNotAllowed(
                 gettext(

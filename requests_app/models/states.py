@@ -50,6 +50,7 @@ class Move(StrEnum):
     ANSWER = "answer"
     REFUSE = "refuse"
     CLOSE = "close"
+    CLOSE_AS_DUPLICATE = "close_as_duplicate"
     WITHDRAW = "withdraw"
     LAPSE = "lapse"
     CLOSE_AS_SPAM = "close_as_spam"
@@ -68,6 +69,9 @@ MOVES: dict[Move, frozenset[str]] = {
     Move.ANSWER: PENDING_ANSWER,
     Move.REFUSE: PENDING_ANSWER,
     Move.CLOSE: FINAL_ANSWERS,
+    # Only the later of two such requests, and only while both await their answer (the move
+    # checks the other's locked row too: models/duplicates.py).
+    Move.CLOSE_AS_DUPLICATE: PENDING_ANSWER,
     Move.WITHDRAW: OPEN_STATUSES,
     Move.LAPSE: frozenset({Status.UNCONFIRMED}),
     # Only before the address is confirmed: no one has been told anything, no one is told.

@@ -87,6 +87,22 @@ def test_a_refused_request_can_be_escalated_at_once(client):
 
 
 @pytest.mark.django_db
+def test_a_request_closed_as_a_duplicate_is_escalated_from_the_one_that_goes_on(client):
+    first, first_token = confirmed(details="Please send me my data.")
+    later, token = confirmed(details="Please send me all my data.")
+    with on("2026-03-05"):
+        services.close_as_duplicate(later, first, None)
+
+    with on("2026-04-03"):
+        page = client.get(f"/requests/status/{token}/escalate/").content.decode()
+        escalate(client, token)
+        escalate(client, first_token)
+
+    assert "closed as a duplicate of another of yours" in page
+    assert Dispute.objects.get().request == first
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("country", "body"),
     [("DE", "eu-dpa-panel"), ("GP", "eu-dpa-panel"), ("GB", "ico"), ("GI", "gra"), ("CH", "fdpic")],

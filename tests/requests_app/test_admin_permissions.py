@@ -30,11 +30,12 @@ STEP_DATA: dict[str, dict[str, Any]] = {
     "answer": {"body": "Your data is attached.", "files": [SimpleUploadedFile("a.txt", b"x")]},
     "refuse": {"reason": RefusalReason.NO_DATA, "explanation": "We hold no data about you."},
     "close": {},
+    "close_as_duplicate": {},  # the earlier request it is closed into: set by the test
 }
 
 
-def confirmed() -> PrivacyRequest:
-    request = file_request()
+def confirmed(**overrides: str) -> PrivacyRequest:
+    request = file_request(**overrides)
     request._confirm_email()
     return request
 
@@ -85,11 +86,14 @@ def test_view_only_staff_cannot_queue_a_failed_email_again(view_only_client, mai
 @pytest.mark.django_db
 @pytest.mark.parametrize("step", list(STEPS))
 def test_view_only_staff_are_refused_a_step_that_an_officer_takes(view_only_client, step):
+    data = {**STEP_DATA[step]}
+    if step == "close_as_duplicate":
+        # An earlier request of the same address and type, for this one to be closed into.
+        data["original"] = confirmed(details="An earlier request.").reference
     request = confirmed()
     if step == "close":
         request._refuse(RefusalReason.NO_DATA)
     officer = member_of("Privacy officers")
-    data = {**STEP_DATA[step]}
     if step == "assign":
         data["assignee"] = get_user_model().objects.get(username="Privacy-officers").pk
     before = everything_about(request)

@@ -115,6 +115,8 @@ RECORDED: dict[str, dict] = {
     Kind.ESCALATED: {"body": "icdr-aaa", "dispute": 5},
     Kind.LAPSED: {},
     Kind.CLOSED_AS_SPAM: {},
+    Kind.CLOSED_AS_DUPLICATE: {"duplicate_of": "DSR-2026-000041"},
+    Kind.DUPLICATE_MERGED: {"duplicate": "DSR-2026-000042"},
     Kind.REMINDER_SENT: {"kind": "due_soon", "deadline": "2026-03-26"},
     Kind.RUN_STARTED: {
         "run": 1,

@@ -80,6 +80,23 @@ def test_an_extension_and_an_answer_as_the_admin_gives_them(client, officer, con
     assert confirmed.events.filter(kind=RequestEvent.Kind.ANSWERED).exists()
 
 
+def test_a_later_duplicate_is_closed_into_the_earlier_request_named_by_its_reference(
+    client, officer, confirmed
+):
+    later = file_request(details="The same request again.")
+    later._confirm_email()
+
+    refused = move(client, officer, confirmed, "close_as_duplicate", {"original": later.reference})
+    closed = move(client, officer, later, "close_as_duplicate", {"original": confirmed.reference})
+
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"original"}
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == "closed"
+    event = later.events.get(kind=RequestEvent.Kind.CLOSED_AS_DUPLICATE)
+    assert (event.staff_user, event.data) == (officer, {"duplicate_of": confirmed.reference})
+
+
 def test_a_move_the_state_does_not_allow_is_a_conflict_with_the_admins_reason(client, officer, db):
     unconfirmed = file_request()
 
