@@ -422,5 +422,6 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-runs": {"task": "requests_app.tasks.sweep_runs", "schedule": 60.0},
     "sweep-webhooks": {"task": "requests_app.tasks.sweep_webhooks", "schedule": 60.0},
     "sweep-reminders": {"task": "requests_app.tasks.sweep_reminders", "schedule": 300.0},
+    "refresh-figures": {"task": "requests_app.tasks.refresh_figures", "schedule": 300.0},
     "purge-closed": {"task": "requests_app.tasks.purge_closed", "schedule": 24 * 3600.0},
 }

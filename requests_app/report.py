@@ -15,9 +15,10 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -29,6 +30,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import ExtractMonth, Round, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_countries import countries
 
@@ -36,6 +38,10 @@ from requests_app import hooks, localtime
 from requests_app.models import PENDING_ANSWER, PrivacyRequest, RefusalReason, RequestType
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 200, 6
+# How long counted figures are shown before they are counted again; the beat recounts the
+# likely periods more often than that (privacyportal/settings.py, CELERY_BEAT_SCHEDULE).
+FRESH_FOR = timedelta(minutes=10)
+GENERATION_KEY = "figures:generation"
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class Figures:
     extended: int = 0
     open_overdue: int = 0
     refusals: Counter = field(default_factory=Counter)
+    counted_at: datetime | None = None
     more: list[Table] = field(default_factory=list)
 
     @property
@@ -214,7 +221,50 @@ class DaysBetween(Func):
 
 
 def figures(period: Period, today: date) -> Figures:
-    """The period's figures: requests received in it, and what became of them.
+    """The period's figures as counted at most FRESH_FOR ago (the beat counts the current
+    and the last year and their quarters every few minutes, see `refresh`), with the tables
+    other apps add counted now.
+
+    A year of a million requests takes more than a second to count; the page and its CSV
+    read the same counts, and say when they were made.
+    """
+    key = cache_key(period, today)
+    result = cache.get(key)
+    if result is None:
+        result = count(period, today)
+        cache.set(key, result, FRESH_FOR.total_seconds())
+    result.more = [section(period) for section in hooks.report_sections]
+    return result
+
+
+def refresh(today: date) -> list[Period]:
+    """Count the periods an officer most likely opens again now (the beat's task)."""
+    periods = [
+        Period(year, quarter)
+        for year in (today.year, today.year - 1)
+        for quarter in (None, 1, 2, 3, 4)
+        if year < today.year or quarter is None or quarter <= (today.month + 2) // 3
+    ]
+    for period in periods:
+        cache.set(cache_key(period, today), count(period, today), FRESH_FOR.total_seconds())
+    return periods
+
+
+def forget() -> None:
+    """Count every period again at its next view (the officer's "count again now")."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def cache_key(period: Period, today: date) -> str:
+    generation = cache.get(GENERATION_KEY, 0)
+    return f"figures:{generation}:{period.year}:{period.quarter}:{today.isoformat()}"
+
+
+def count(period: Period, today: date) -> Figures:
+    """The period's figures, counted now: requests received in it, and what became of them.
 
     Two passes over the period's requests, each grouped in the database: the counts per
     month, type and country (with how many were extended, are overdue, were refused for each
@@ -269,7 +319,7 @@ def figures(period: Period, today: date) -> Figures:
         ordered = sorted(histogram.items())
         result.median_days = round(median(ordered), 1)
         result.p95_days = round(percentile(ordered, 0.95), 1)
-    result.more = [section(period) for section in hooks.report_sections]
+    result.counted_at = timezone.now()
     return result
 
 

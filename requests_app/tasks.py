@@ -10,7 +10,7 @@ import time
 
 from celery import shared_task
 
-from requests_app import exports, reminders, retention, runs, webhooks
+from requests_app import exports, localtime, reminders, report, retention, runs, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,12 @@ def sweep_reminders() -> int:
         extra={"queued": queued, "seconds": round(time.monotonic() - started, 3)},
     )
     return queued
+
+
+@shared_task(ignore_result=True)
+def refresh_figures() -> int:
+    """Count the figures of the periods an officer most likely opens (report.refresh)."""
+    return len(report.refresh(localtime.today()))
 
 
 @shared_task(ignore_result=True)

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.logs import HookHandler
 from privacyportal.celery import app as celery_app
-from requests_app import ratelimit, services
+from requests_app import ratelimit, report, services
 from requests_app.models import AccessLink, PrivacyRequest
 from tests.helpers import (
     ERROR_RECORDS,
@@ -97,6 +97,8 @@ def portal_settings(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(ratelimit, "MESSAGE_CLIENT_LIMIT", 1000)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # Figures counted by an earlier test are not this one's.
+    report.forget()
     yield settings
     celery_app.conf.task_always_eager = eager
     # A page in another language leaves that language active in this thread (LocaleMiddleware

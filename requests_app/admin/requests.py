@@ -289,6 +289,11 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 name="requests_app_privacyrequest_report",
             ),
             path(
+                "report/recount/",
+                self.admin_site.admin_view(self.report_recount_view),
+                name="requests_app_privacyrequest_report_recount",
+            ),
+            path(
                 "report/<slug:table>.csv",
                 self.admin_site.admin_view(self.report_csv_view),
                 name="requests_app_privacyrequest_report_csv",
@@ -374,6 +379,15 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "figures": report.figures(period, today()),
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)
+
+    def report_recount_view(self, request: HttpRequest) -> HttpResponseRedirect:
+        """Count the figures again now (POST), then show the same period."""
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        report.forget()
+        period = admin_forms.PeriodForm(request.POST, today=today()).period()
+        url = reverse("admin:requests_app_privacyrequest_report")
+        return HttpResponseRedirect(f"{url}?{period.query}")
 
     def report_csv_view(self, request: HttpRequest, table: str) -> HttpResponse:
         """One table of the figures as CSV."""

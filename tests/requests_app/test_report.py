@@ -146,3 +146,48 @@ def test_median_of_counted_values():
     assert report.median([(5.0, 1), (10.0, 1), (20.0, 1), (40.0, 1)]) == 15
     assert report.median([(2.0, 2), (9.0, 1)]) == 2
     assert report.median([(1.0, 1), (3.0, 3)]) == 3
+
+
+@pytest.mark.django_db
+def test_the_figures_are_counted_once_and_read_again_until_they_are_stale(
+    year_of_requests, django_assert_max_num_queries
+):
+    first = report.figures(report.Period(2026), date(2026, 12, 31))
+    confirmed_on(JAN + timedelta(days=80))
+
+    with django_assert_max_num_queries(1):  # the disputes' own table, counted each time
+        again = report.figures(report.Period(2026), date(2026, 12, 31))
+
+    assert again.total == first.total == 5
+    assert again.counted_at == first.counted_at
+    report.forget()
+    assert report.figures(report.Period(2026), date(2026, 12, 31)).total == 6
+
+
+@pytest.mark.django_db
+def test_the_beat_counts_this_year_last_year_and_their_quarters_so_far(year_of_requests):
+    counted = report.refresh(date(2026, 5, 20))
+
+    assert set(counted) == {
+        report.Period(2026),
+        report.Period(2026, 1),
+        report.Period(2026, 2),
+        report.Period(2025),
+        *(report.Period(2025, quarter) for quarter in (1, 2, 3, 4)),
+    }
+
+
+@pytest.mark.django_db
+def test_the_officer_counts_again_now_and_sees_the_same_period(admin_client, year_of_requests):
+    url = "/admin/requests_app/privacyrequest/report/"
+    admin_client.get(url, {"year": 2026, "quarter": 1})
+    confirmed_on(JAN + timedelta(days=80))
+
+    response = admin_client.post(f"{url}recount/", {"year": 2026, "quarter": 1})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?year=2026&quarter=1"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Requests received: 6" in page
+    assert "Counted at" in page
+    assert admin_client.get(f"{url}recount/").status_code == 403
