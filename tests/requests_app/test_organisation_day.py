@@ -141,7 +141,7 @@ def test_received_today_and_the_yearly_figures_use_the_organisations_day(aucklan
     with at(AUCKLAND_LATE):
         listed = admin_client.get(f"{LIST}?open=all&received=today").content.decode()
         assert tile("New today") == 1
-        figures = report.year_report(2026, localtime.today())
+        figures = report.count(report.Period(2026), localtime.today())
 
     assert today.reference in listed
     assert yesterday.reference not in listed
