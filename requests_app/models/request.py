@@ -351,15 +351,9 @@ class PrivacyRequest(RequestMoves, RequestDuplicates, models.Model):
             holiday_country=settings.DEADLINE_HOLIDAY_COUNTRY or None,
         )
 
-    def record(
-        self,
-        kind: str,
-        *,
-        actor: str = "system",
-        staff_user: Any = None,
-        data: dict[str, Any] | None = None,
-    ) -> RequestEvent:
-        event = self.new_event(kind, actor=actor, staff_user=staff_user, data=data)
+    def record(self, kind: str, **fields: Any) -> RequestEvent:
+        """Record an event now (`new_event`'s fields: actor, staff_user, data)."""
+        event = self.new_event(kind, **fields)
         event.save()
         return event
 
