@@ -143,6 +143,7 @@ def test_the_requester_is_told_in_the_requests_language_with_a_link_to_the_one_t
     rendered = outbox.render(email)
     assert first.reference in rendered.subject and later.reference in rendered.subject
     assert first.reference in rendered.text
+    assert f"Wir haben Ihren Antrag {later.reference} mit Ihrem Antrag" in rendered.text
     assert '<html lang="de">' in rendered.html
     surviving = client.get(f"/requests/status/{link_in(email, 'status')}/")
     assert surviving.context["privacy_request"] == first
