@@ -77,13 +77,16 @@ class EmailText(models.Model):
         kind = self.email_kind
         if kind is None or not self.language:
             return
+        # The sample in the e-mail's language; what is wrong, in the officer's.
+        officers = translation.get_language()
         with translation.override(self.language):
             context = sample_context(kind, placeholder_request(self.language))
-            errors = {
-                field: problem
-                for field in ("subject", "text")
-                if (problem := template_problem(getattr(self, field), context, kind))
-            }
+            with translation.override(officers):
+                errors = {
+                    field: problem
+                    for field in ("subject", "text")
+                    if (problem := template_problem(getattr(self, field), context, kind))
+                }
         if errors:
             raise ValidationError(errors)
 
