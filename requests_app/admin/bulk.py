@@ -13,17 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from requests_app import report
+from requests_app import admin_forms, report, services
 from requests_app.models import (
+    MOVES,
     ExtensionNotAllowed,
+    Move,
     PrivacyRequest,
+    RefusalReason,
     TasksStillOpen,
     TransitionNotAllowed,
 )
@@ -131,3 +135,76 @@ def not_all_allowed(queryset: QuerySet[PrivacyRequest], allowed: frozenset[str])
         "left as they are.",
         others,
     ) % {"n": others}
+
+
+class BulkActions:
+    """The list's actions, mixed into PrivacyRequestAdmin (its `actions` name them)."""
+
+    @admin.action(description=_("Assign the selected requests to me"), permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        outcome = each(queryset, lambda obj: obj.assign(request.user, request.user))
+        tell(self, request, outcome, gettext("Assign to me"))
+
+    @admin.action(description=_("Assign the selected requests to…"), permissions=["change"])
+    def assign_to_officer(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        form = admin_forms.AssignForm(request.POST if submitted(request) else None)
+        if submitted(request) and form.is_valid():
+            assignee = form.cleaned_data["assignee"]
+            outcome = each(queryset, lambda obj: obj.assign(assignee, request.user))
+            tell(self, request, outcome, gettext("Assign"))
+            return None
+        return confirmation(
+            self,
+            request,
+            queryset,
+            action="assign_to_officer",
+            title=title_for(gettext("Assign"), queryset.count()),
+            form=form,
+            notice=not_all_allowed(queryset, MOVES[Move.ASSIGN]),
+        )
+
+    @admin.action(description=_("Start work on the selected requests"), permissions=["change"])
+    def start_requests(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        outcome = each(queryset, lambda obj: obj.start(request.user))
+        tell(self, request, outcome, gettext("Start work"))
+
+    @admin.action(
+        description=_("Close the selected unconfirmed requests as spam (no e-mail)"),
+        permissions=["change"],
+    )
+    def close_as_spam(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
+        outcome = each(queryset, lambda obj: obj.close_as_spam(request.user))
+        tell(self, request, outcome, gettext("Close as spam"))
+
+    @admin.action(
+        description=_("Refuse the selected requests as manifestly unfounded or excessive…"),
+        permissions=["change"],
+    )
+    def refuse_as_unfounded(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        """One explanation for all; the officer confirms on a page listing each request, as
+        GDPR Art. 12(5) asks the reason to be shown for each."""
+        form = admin_forms.UnfoundedForm(request.POST if submitted(request) else None)
+        if submitted(request) and form.is_valid():
+            explanation = form.cleaned_data["explanation"]
+            outcome = each(
+                queryset,
+                lambda obj: services.refuse(
+                    obj, RefusalReason.UNFOUNDED, explanation, request.user
+                ),
+            )
+            tell(self, request, outcome, gettext("Refuse"))
+            return None
+        return confirmation(
+            self,
+            request,
+            queryset,
+            action="refuse_as_unfounded",
+            title=title_for(gettext("Refuse"), queryset.count()),
+            form=form,
+            notice=not_all_allowed(queryset, MOVES[Move.REFUSE]),
+            reason=RefusalReason.UNFOUNDED.label,
+        )
+
+    @admin.action(description=_("Export the selected requests as CSV"), permissions=["view"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
+        return csv_download(queryset.order_by("due_on", "pk"), "privacy-requests.csv")

@@ -1,13 +1,12 @@
-"""The officer's queue and a request's page: the list, the steps, the report, the export."""
+"""The officer's queue and a request's page: the list, its filters, the steps and the page."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import admin_forms, case_summary, exports, report, runs, services, timeline
+from requests_app import admin_forms, case_summary, runs, services, timeline
 from requests_app.admin import bulk
 from requests_app.admin.filters import (
     AssigneeFilter,
@@ -32,25 +31,22 @@ from requests_app.admin.inlines import (
     TaskInline,
     WaitInline,
 )
+from requests_app.admin.list_pages import ListPages
 from requests_app.admin.steps import STEPS, offered, step_notice
 from requests_app.models import (
-    MOVES,
-    Export,
     ExtensionNotAllowed,
     Message,
     Move,
     PrivacyRequest,
-    RefusalReason,
     RequestEvent,
     SystemTask,
     TasksStillOpen,
     TransitionNotAllowed,
-    private_storage,
 )
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
+class PrivacyRequestAdmin(bulk.BulkActions, ListPages, admin.ModelAdmin):
     list_display = [
         "reference",
         "request_type",
@@ -283,36 +279,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.step_view),
                 name="requests_app_privacyrequest_step",
             ),
-            path(
-                "report/",
-                self.admin_site.admin_view(self.report_view),
-                name="requests_app_privacyrequest_report",
-            ),
-            path(
-                "report/recount/",
-                self.admin_site.admin_view(self.report_recount_view),
-                name="requests_app_privacyrequest_report_recount",
-            ),
-            path(
-                "report/<slug:table>.csv",
-                self.admin_site.admin_view(self.report_csv_view),
-                name="requests_app_privacyrequest_report_csv",
-            ),
-            path(
-                "export.csv",
-                self.admin_site.admin_view(self.export_view),
-                name="requests_app_privacyrequest_export",
-            ),
-            path(
-                "exports/",
-                self.admin_site.admin_view(self.exports_view),
-                name="requests_app_privacyrequest_exports",
-            ),
-            path(
-                "exports/<int:export_id>/download/",
-                self.admin_site.admin_view(self.export_download_view),
-                name="requests_app_privacyrequest_export_download",
-            ),
+            *self.list_page_urls(),
             path(
                 "<int:object_id>/task/<int:task_id>/",
                 self.admin_site.admin_view(self.task_view),
@@ -365,85 +332,6 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         label = gettext("Task for %(system)s") % {"system": task.system}
         return self.render_step(request, task.request, label, form)
 
-    def report_view(self, request: HttpRequest) -> TemplateResponse:
-        """The figures for the record, for a year or a quarter."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        form = admin_forms.PeriodForm(request.GET or None, today=today())
-        period = form.period()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Figures for %(period)s") % {"period": period.label},
-            "form": form,
-            "figures": report.figures(period, today()),
-        }
-        return TemplateResponse(request, "admin/requests_app/privacyrequest/report.html", context)
-
-    def report_recount_view(self, request: HttpRequest) -> HttpResponseRedirect:
-        """Count the figures again now (POST), then show the same period."""
-        if request.method != "POST" or not self.has_view_permission(request):
-            raise PermissionDenied
-        report.forget()
-        period = admin_forms.PeriodForm(request.POST, today=today()).period()
-        url = reverse("admin:requests_app_privacyrequest_report")
-        return HttpResponseRedirect(f"{url}?{period.query}")
-
-    def report_csv_view(self, request: HttpRequest, table: str) -> HttpResponse:
-        """One table of the figures as CSV."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        period = admin_forms.PeriodForm(request.GET or None, today=today()).period()
-        found = report.figures(period, today()).table(table)
-        if found is None:
-            raise Http404
-        response = HttpResponse(found.csv(), content_type="text/csv")
-        name = f"{table}-{period.label.replace(' ', '-')}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        """The list as filtered on screen, as CSV: at once when short, else by a worker."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = self.get_changelist_instance(request).get_queryset(request)
-        if not exports.is_long(queryset):
-            return bulk.csv_download(queryset, "privacy-requests.csv")
-        exports.start(request.user, request.GET.urlencode())
-        self.message_user(
-            request,
-            gettext(
-                "The list is long: it is being written to a file. It appears here to download "
-                "when it is ready; reload the page to see."
-            ),
-        )
-        return HttpResponseRedirect(reverse("admin:requests_app_privacyrequest_exports"))
-
-    def exports_view(self, request: HttpRequest) -> TemplateResponse:
-        """The officer's own exports of the last days, newest first."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Your exports"),
-            "exports": Export.objects.filter(requested_by=request.user),
-            "keep_days": exports.KEEP_DAYS,
-        }
-        return TemplateResponse(request, "admin/requests_app/privacyrequest/exports.html", context)
-
-    def export_download_view(self, request: HttpRequest, export_id: int) -> FileResponse:
-        """An export's file, for the officer who asked for it and no one else."""
-        export = get_object_or_404(
-            Export, pk=export_id, requested_by=request.user, state=Export.State.DONE
-        )
-        return FileResponse(
-            private_storage().open(export.path, "rb"),
-            as_attachment=True,
-            filename=f"privacy-requests-{export.created_at:%Y-%m-%d}.csv",
-            content_type="text/csv",
-        )
-
     def render_step(self, request, obj, label, form, notice: str = "") -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
@@ -455,72 +343,3 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             "notice": notice,
         }
         return TemplateResponse(request, "admin/requests_app/privacyrequest/step.html", context)
-
-    @admin.action(description=_("Assign the selected requests to me"), permissions=["change"])
-    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
-        outcome = bulk.each(queryset, lambda obj: obj.assign(request.user, request.user))
-        bulk.tell(self, request, outcome, gettext("Assign to me"))
-
-    @admin.action(description=_("Assign the selected requests to…"), permissions=["change"])
-    def assign_to_officer(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
-        form = admin_forms.AssignForm(request.POST if bulk.submitted(request) else None)
-        if bulk.submitted(request) and form.is_valid():
-            assignee = form.cleaned_data["assignee"]
-            outcome = bulk.each(queryset, lambda obj: obj.assign(assignee, request.user))
-            bulk.tell(self, request, outcome, gettext("Assign"))
-            return None
-        return bulk.confirmation(
-            self,
-            request,
-            queryset,
-            action="assign_to_officer",
-            title=bulk.title_for(gettext("Assign"), queryset.count()),
-            form=form,
-            notice=bulk.not_all_allowed(queryset, MOVES[Move.ASSIGN]),
-        )
-
-    @admin.action(description=_("Start work on the selected requests"), permissions=["change"])
-    def start_requests(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
-        outcome = bulk.each(queryset, lambda obj: obj.start(request.user))
-        bulk.tell(self, request, outcome, gettext("Start work"))
-
-    @admin.action(
-        description=_("Close the selected unconfirmed requests as spam (no e-mail)"),
-        permissions=["change"],
-    )
-    def close_as_spam(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]) -> None:
-        outcome = bulk.each(queryset, lambda obj: obj.close_as_spam(request.user))
-        bulk.tell(self, request, outcome, gettext("Close as spam"))
-
-    @admin.action(
-        description=_("Refuse the selected requests as manifestly unfounded or excessive…"),
-        permissions=["change"],
-    )
-    def refuse_as_unfounded(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
-        """One explanation for all; the officer confirms on a page listing each request, as
-        GDPR Art. 12(5) asks the reason to be shown for each."""
-        form = admin_forms.UnfoundedForm(request.POST if bulk.submitted(request) else None)
-        if bulk.submitted(request) and form.is_valid():
-            explanation = form.cleaned_data["explanation"]
-            outcome = bulk.each(
-                queryset,
-                lambda obj: services.refuse(
-                    obj, RefusalReason.UNFOUNDED, explanation, request.user
-                ),
-            )
-            bulk.tell(self, request, outcome, gettext("Refuse"))
-            return None
-        return bulk.confirmation(
-            self,
-            request,
-            queryset,
-            action="refuse_as_unfounded",
-            title=bulk.title_for(gettext("Refuse"), queryset.count()),
-            form=form,
-            notice=bulk.not_all_allowed(queryset, MOVES[Move.REFUSE]),
-            reason=RefusalReason.UNFOUNDED.label,
-        )
-
-    @admin.action(description=_("Export the selected requests as CSV"), permissions=["view"])
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]):
-        return bulk.csv_download(queryset.order_by("due_on", "pk"), "privacy-requests.csv")
