@@ -108,16 +108,10 @@ def one_by_one(n: int) -> None:
     """The same filing through the ORM path (SQLite's), on PostgreSQL."""
     from requests_app import services
     from requests_app.filing import FilingRows
-    from requests_app.models import PrivacyRequest
 
-    data = filing_data(n, "orm")
-    request = PrivacyRequest(
-        **data,
-        language="en",
-        ip_address="127.0.0.1",
-        submission_key=services.submission_key(data, f"o{n}"),
+    request = services.new_request(
+        filing_data(n, "orm"), language="en", ip_address="127.0.0.1", form_token=f"o{n}"
     )
-    request.set_deadline()
     FilingRows.build(request).write_one_by_one()
 
 

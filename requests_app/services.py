@@ -58,7 +58,33 @@ def file_request(
     `received_at` is for demo data (`manage.py seed_demo`): a filing made days ago, whose
     clock and reminders run from then. The intake leaves it out: received now.
     """
-    key = submission_key(data, form_token)
+    request = new_request(
+        data,
+        language=language,
+        ip_address=ip_address,
+        form_token=form_token,
+        received_at=received_at,
+    )
+    try:
+        FilingRows.build(request).write()
+    except IntegrityError:
+        # The same form, posted twice at once: the other post created it.
+        existing = PrivacyRequest.objects.filter(submission_key=request.submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return request, True
+
+
+def new_request(
+    data: dict[str, Any],
+    *,
+    language: str,
+    ip_address: str | None,
+    form_token: str = "",
+    received_at: datetime | None = None,
+) -> PrivacyRequest:
+    """The unsaved request of a filing, its due date set; `file_request` writes its rows."""
     request = PrivacyRequest(
         request_type=data["request_type"],
         full_name=data["full_name"],
@@ -67,19 +93,11 @@ def file_request(
         details=data["details"],
         language=language,
         ip_address=ip_address,
-        submission_key=key,
+        submission_key=submission_key(data, form_token),
         received_at=received_at or timezone.now(),
     )
     request.set_deadline()
-    try:
-        FilingRows.build(request).write()
-    except IntegrityError:
-        # The same form, posted twice at once: the other post created it.
-        existing = PrivacyRequest.objects.filter(submission_key=key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return request, True
+    return request
 
 
 class LinkSpent(Exception):
