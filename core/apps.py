@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401 (registers the checks)
+        from core.languages import complete_language_info
+
+        complete_language_info()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

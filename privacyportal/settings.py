@@ -131,13 +131,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages: the portal speaks the languages of its requesters.
+# Languages: the portal speaks the languages of its requesters, the 24 official languages of the
+# EU and the EEA's Icelandic and Norwegian Bokmål. Django ships all but Maltese (core.apps).
 LANGUAGE_CODE = "en"
 LANGUAGES = [
-    ("en", _("English")),
+    ("bg", _("Bulgarian")),
+    ("cs", _("Czech")),
+    ("da", _("Danish")),
     ("de", _("German")),
+    ("el", _("Greek")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
     ("fr", _("French")),
+    ("ga", _("Irish")),
+    ("hr", _("Croatian")),
+    ("hu", _("Hungarian")),
+    ("is", _("Icelandic")),
     ("it", _("Italian")),
+    ("lt", _("Lithuanian")),
+    ("lv", _("Latvian")),
+    ("mt", _("Maltese")),
+    ("nb", _("Norwegian Bokmål")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("ro", _("Romanian")),
+    ("sk", _("Slovak")),
+    ("sl", _("Slovenian")),
+    ("sv", _("Swedish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Where the portal writes a date otherwise than Django does for a language (Italian).

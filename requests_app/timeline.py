@@ -19,7 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import (
@@ -82,11 +82,10 @@ def unknown_kind(event: RequestEvent) -> str:
 
 
 def written_date(value: date | str) -> str:
-    """A day as the active language writes it ("March 12, 2026", "12. März 2026"), in Italian
-    in lower case as templates/includes/date.html writes it."""
+    """A day as the active language writes it ("March 12, 2026", "12. März 2026"), as
+    templates/includes/date.html writes it."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    text = date_format(day, "DATE_FORMAT")
-    return text.lower() if get_language() == "it" else text
+    return date_format(day, "DATE_FORMAT")
 
 
 def label_of(choices: type[TextChoices], value: Any) -> str:

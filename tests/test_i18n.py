@@ -1,17 +1,18 @@
-"""The portal in English, German, French and Italian (Django's own i18n).
+"""The portal in the 24 official languages of the EU, Icelandic and Norwegian (Django's i18n).
 
 These tests need no gettext tools: they read the templates, the Python sources, the ``.po``
 catalogues and the compiled ``.mo`` files directly.
 
 - every visible string of a public or e-mail template is marked for translation;
-- every catalogue is complete (no empty, partial or fuzzy entry) and its placeholders match;
+- every catalogue is complete (no empty, partial or fuzzy entry), its placeholders, template
+  tags and HTML tags match the source, and ``msgfmt --check-format`` accepts it;
 - every string the templates and the Python code mark is in every catalogue, and the compiled
   ``.mo`` files say what the ``.po`` files say (``compilemessages`` was run);
 (The pages and e-mails in each language: test_i18n_pages.py.)
 
-After changing a marked string: ``python manage.py makemessages -l de -l fr -l it
---ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=var``, translate,
-then ``python manage.py compilemessages --ignore=.venv``.
+After changing a marked string: ``python manage.py makemessages --all --ignore=.venv
+--ignore=bench --ignore=tests --ignore=staticfiles --ignore=var``, translate, then ``python
+manage.py compilemessages --ignore=.venv`` (README: "Translations").
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import ast
 import gettext
 import html
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from django.utils.translation.template import templatize
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATES = BASE_DIR / "templates"
 LOCALE = BASE_DIR / "locale"
-TRANSLATED = ["de", "fr", "it"]
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # The packages makemessages reads: every top-level one but those the command ignores.
 NOT_EXTRACTED = {"tests", "bench", "var", "staticfiles", ".venv"}
 PYTHON_PACKAGES = sorted(
@@ -211,11 +214,14 @@ def catalogue(language: str) -> list[Entry]:
     return read_po(po_path(language))[1]
 
 
-PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|<[^>]+>")
+PLACEHOLDER = re.compile(
+    r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|<[^>]+>|{{.*?}}|{%.*?%}|{#.*?#}"
+)
 
 
 def placeholders(text: str) -> list[str]:
-    """Python-format placeholders and HTML tags, which a translation must keep as they are."""
+    """Python-format placeholders, template tags and variables, and HTML tags, which a
+    translation must keep as they are."""
     return sorted(PLACEHOLDER.findall(text))
 
 
@@ -284,6 +290,37 @@ def test_translations_keep_the_placeholders_and_markup(language):
     assert problems == []
 
 
+def test_the_placeholder_check_sees_names_tags_and_template_syntax():
+    source = 'Due on %(date)s: <a href="%(url)s">see {{ request.reference }}</a>'
+
+    assert placeholders(source) == placeholders(
+        'Fällig am %(date)s: <a href="%(url)s">{{ request.reference }} ansehen</a>'
+    )
+    assert placeholders(source) != placeholders(
+        'Fällig am %(datum)s: <a href="%(url)s">{{ request.reference }} ansehen</a>'
+    )
+    assert placeholders(source) != placeholders('Fällig am %(date)s: <a href="%(url)s">x</a>')
+    assert placeholders(source) != placeholders(
+        'Fällig am %(date)s: <a href="%(link)s">{{ request.reference }}</a>'
+    )
+    assert placeholders("%d days") != placeholders("%s Tage")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_gettext_accepts_the_catalogue_and_its_formats(language):
+    """GNU msgfmt's own check: each python-format string's conversions, and the header."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext's msgfmt is needed (compilemessages uses it too)"
+
+    result = subprocess.run(
+        [msgfmt, "--check-format", "--check-header", "-o", "/dev/null", str(po_path(language))],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_catalogues_have_the_same_entries():
     keys = {language: {entry.key for entry in catalogue(language)} for language in TRANSLATED}
 
@@ -350,7 +387,7 @@ def test_the_extraction_finds_the_strings_of_templates_and_code():
     templates, code = template_messages(), python_messages()
 
     assert (None, "Skip to the content") in templates
-    assert ("start of a period of dates", "from") in templates
+    assert ("a task not done yet", "open") in templates
     assert (None, "%(name)s: privacy requests") in templates
     assert (None, "A complaint: %(days)s day.") in templates
     assert (None, "Enter your full name.") in code
@@ -399,3 +436,53 @@ def test_the_compiled_catalogue_matches_the_po_file(language):
                 stale.append(entry.msgid)
                 break
     assert stale == [], "run compilemessages: the .mo file is older than the .po file"
+
+
+# ---------------------------------------------------------------- (d) the law's own words
+
+GLOSSARY_TERMS = [
+    "personal data",
+    "data subject",
+    "controller",
+    "processor",
+    "supervisory authority",
+    "right of access",
+    "right to rectification",
+    "right to erasure ('right to be forgotten')",
+    "right to restriction of processing",
+    "right to data portability",
+    "right to object",
+    "right to lodge a complaint with a supervisory authority",
+    "complaint",
+    "request (a data subject's)",
+    "extension (of the time limit)",
+    "identity (verification)",
+    "manifestly unfounded or excessive",
+    "privacy officer",
+    "recourse body / dispute resolution body",
+    "escalation",
+]
+
+
+def glossary_sections() -> dict[str, dict[str, str]]:
+    """locale/GLOSSARY.md: language code -> English term -> the term the catalogue uses."""
+    sections: dict[str, dict[str, str]] = {}
+    code = None
+    for line in (LOCALE / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"## .*\((\w+)\)", line)
+        if heading:
+            code = heading[1]
+            sections[code] = {}
+        elif code and line.startswith("| ") and not line.startswith("| English"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            sections[code][cells[0]] = cells[1]
+    return sections
+
+
+def test_the_glossary_names_the_laws_terms_in_every_language():
+    sections = glossary_sections()
+
+    assert sorted(sections) == sorted(TRANSLATED)
+    for code, terms in sections.items():
+        assert list(terms) == GLOSSARY_TERMS, code
+        assert all(term and term != "..." for term in terms.values()), code

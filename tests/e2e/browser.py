@@ -32,7 +32,35 @@ TIMEOUT_MS = 15_000
 
 # The portal's languages and the browser locale for each: Playwright sends it as
 # Accept-Language, which the portal's LocaleMiddleware follows.
-LOCALES = {"en": "en-GB", "de": "de-DE", "fr": "fr-FR", "it": "it-IT"}
+# Each language of the portal, with the browser locale of a country that speaks it.
+LOCALES = {
+    "bg": "bg-BG",
+    "cs": "cs-CZ",
+    "da": "da-DK",
+    "de": "de-DE",
+    "el": "el-GR",
+    "en": "en-GB",
+    "es": "es-ES",
+    "et": "et-EE",
+    "fi": "fi-FI",
+    "fr": "fr-FR",
+    "ga": "ga-IE",
+    "hr": "hr-HR",
+    "hu": "hu-HU",
+    "is": "is-IS",
+    "it": "it-IT",
+    "lt": "lt-LT",
+    "lv": "lv-LV",
+    "mt": "mt-MT",
+    "nb": "nb-NO",
+    "nl": "nl-NL",
+    "pl": "pl-PL",
+    "pt": "pt-PT",
+    "ro": "ro-RO",
+    "sk": "sk-SK",
+    "sl": "sl-SI",
+    "sv": "sv-SE",
+}
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]

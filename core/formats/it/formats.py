@@ -1,8 +1,7 @@
 """Italian dates as Italian writes them: "2 marzo 2026" and "2 marzo 2026, 14:30".
 
 Django's Italian formats write "02 Marzo 2026" and put the weekday before each moment, which
-the portal's other languages do without. The month names are Django's translations, which
-are capitalised: templates/includes/date.html writes them in lower case.
+the portal's other languages do without. The month names are the portal's own (months.py).
 """
 
 DATE_FORMAT = "j F Y"
