@@ -1,4 +1,5 @@
 from django import template
+from django.template.loader import render_to_string
 
 register = template.Library()
 
@@ -7,3 +8,10 @@ register = template.Library()
 def get_item(mapping: dict, key):
     """mapping[key], or nothing: templates cannot index a dict by a variable."""
     return mapping.get(key, ())
+
+
+@register.simple_tag
+def day(value) -> str:
+    """A day as includes/date.html writes it (a <time> element), to stand inside a translated
+    sentence: `{% day check.from_date as from %}{% blocktranslate %}… from {{ from }}.`."""
+    return render_to_string("includes/date.html", {"value": value})

@@ -71,12 +71,12 @@ class SystemRun(models.Model):
 
     @property
     def summary(self) -> str:
-        """How many of its parts are in each state: "2 done, 1 waiting"."""
+        """How many of its parts are in each state ("done: 2, waiting: 1"): a list."""
         counts: dict[str, int] = {}
         for part in self.parts.all():
             state = str(part.get_state_display())
             counts[state] = counts.get(state, 0) + 1
-        return ", ".join(f"{count} {state}" for state, count in counts.items())
+        return ", ".join(f"{state}: {count}" for state, count in counts.items())
 
     @property
     def finished(self) -> bool:

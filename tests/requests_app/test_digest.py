@@ -143,9 +143,9 @@ def test_the_digest_counts_in_words_and_says_when_an_extension_is_still_possible
     sweep_at(AT_NINE)
 
     rendered = outbox.render(digest_emails()[0])
-    assert "Due today: one request" in rendered.text
+    assert "Due today: 1 request" in rendered.text
     assert "Due within 7 days: 2 requests" in rendered.text
-    assert "New, not yet started: one request" in rendered.text
+    assert "New, not yet started: 1 request" in rendered.text
     assert rendered.text.count("an extension, if one is needed, must be announced by then") == 3
     assert "Due within 7 days: 2 requests" in rendered.html
     assert "Overdue" not in rendered.text
@@ -285,7 +285,7 @@ def test_a_long_list_shows_its_first_requests_and_counts_the_rest(monkeypatch):
     assert len(listed(email)["new"]) == 2
     text = outbox.render(email).text
     assert "New, not yet started: 3 requests" in text
-    assert "and one more, in the queue" in text
+    assert "and 1 more, in the queue" in text
 
 
 @pytest.mark.django_db
