@@ -6,6 +6,11 @@ Iceland, Liechtenstein and Norway, the United Kingdom, Gibraltar and Switzerland
 member states with ISO codes of their own where EU law applies (France's outermost regions,
 Åland) are supervised by their State's authority. The ``_source`` entry records when and
 against what the list was last checked; it is not a country.
+
+Each authority is named in its own words (`local_name`) to a reader in any language but
+English. Where a federal State has an authority in each of its regions (Germany's Länder),
+`regional_url` is the federal authority's list of them: which one is competent depends on
+where the organisation is established, and templates/includes/authority.html says so.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from django.utils.translation import get_language
 
 DATA_FILE = Path(__file__).parent / "data" / "authorities.json"
 # Territories under EU law with codes of their own, and the State whose authority they have.
@@ -34,7 +41,13 @@ class Authority:
     name: str
     local_name: str
     url: str
-    note: str
+    regional_url: str = ""
+
+    @property
+    def name_here(self) -> str:
+        """The name for the active language: the authority's own, but in English."""
+        language = get_language() or "en"
+        return self.name if language == "en" or not self.local_name else self.local_name
 
 
 @cache
@@ -46,7 +59,7 @@ def _load() -> dict[str, Authority]:
             name=entry["name"],
             local_name=entry["local_name"],
             url=entry["url"],
-            note=entry.get("note", ""),
+            regional_url=entry.get("regional_url", ""),
         )
         for code, entry in raw.items()
         if not code.startswith("_")

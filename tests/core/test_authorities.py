@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 
 from core.authorities import DATA_FILE, Authority, all_authorities, authority_for
 
@@ -49,7 +50,6 @@ def test_url_is_https_with_a_host(authority):
 def test_names_are_not_empty(authority):
     assert authority.name.strip()
     assert authority.local_name.strip()
-    assert isinstance(authority.note, str)
 
 
 @pytest.mark.parametrize("authority", all_authorities(), ids=lambda a: a.country)
@@ -99,10 +99,25 @@ def test_source_entry_records_the_check():
     assert source["reference"] == "https://edpb.europa.eu/about-edpb/about-edpb/members_en"
 
 
-def test_germany_points_to_the_federal_authority_with_a_note_about_the_laender():
+def test_germany_points_to_the_federal_authority_and_its_list_of_the_laender():
     germany = authority_for("DE")
     assert "bfdi.bund.de" in germany.url
-    assert "Land" in germany.note
+    assert urlsplit(germany.regional_url).hostname == "www.bfdi.bund.de"
+    assert "Laender" in germany.regional_url
+    assert [a.country for a in all_authorities() if a.regional_url] == ["DE"]
+
+
+def test_gibraltar_is_named_as_the_gra_in_every_language():
+    with translation.override("pl"):
+        assert authority_for("GI").name_here == "Gibraltar Regulatory Authority"
+
+
+def test_an_authority_is_named_in_its_own_words_but_in_english():
+    poland = authority_for("PL")
+    with translation.override("en"):
+        assert poland.name_here == poland.name
+    with translation.override("fr"):
+        assert poland.name_here == poland.local_name == "Urząd Ochrony Danych Osobowych"
 
 
 def test_switzerland_and_the_uk():

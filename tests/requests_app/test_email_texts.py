@@ -332,7 +332,7 @@ def test_the_registry_lists_every_email_in_the_templates_folder():
 
 FILES = Engine(
     dirs=[Path(settings.BASE_DIR) / "templates"],
-    libraries={"i18n": "django.templatetags.i18n"},
+    libraries={"i18n": "django.templatetags.i18n", "portal": "core.templatetags.portal"},
     string_if_invalid="\x00%s\x00",
 )
 
