@@ -12,7 +12,7 @@ class DisputesAppConfig(AppConfig):
     verbose_name = _("Disputes")
 
     def ready(self) -> None:
-        from disputes_app import email_kinds, plugs, reminders, views
+        from disputes_app import email_kinds, plugs, reminders, services, views
         from requests_app import hooks
 
         hooks.register(hooks.sweeps, reminders.sweep)
@@ -22,6 +22,8 @@ class DisputesAppConfig(AppConfig):
         hooks.register(hooks.escalation, plugs.escalation_url)
         hooks.register(hooks.recourse_body, plugs.default_body_name)
         hooks.register(hooks.email_kinds, email_kinds.kinds)
+        hooks.register(hooks.answered, services.request_answered)
+        hooks.register(hooks.withdrawn, services.request_withdrawn)
         post_migrate.connect(seed_default_body_contact, sender=self)
 
 

@@ -69,12 +69,53 @@ def kinds() -> list[EmailKind]:
             (
                 Variable(
                     "reminder",
-                    _("Which reminder: dispute_answer_soon or dispute_answer_late"),
+                    _(
+                        "Which reminder: dispute_answer_soon, dispute_answer_late, "
+                        "dispute_deadline_soon or dispute_deadline_late"
+                    ),
                     lambda: "dispute_answer_soon",
                 ),
                 BODY,
                 ANSWER_DUE_ON,
+                Variable(
+                    "what",
+                    _("For a date the body set: what it is for (a hearing, …); else empty"),
+                    lambda: "a hearing",
+                ),
+                Variable(
+                    "due_on",
+                    _("The day the reminder is about is due, as 2026-05-31"),
+                    lambda: (localtime.today() + timedelta(days=7)).isoformat(),
+                ),
                 DISPUTE_ADMIN_URL,
+            ),
+        ),
+        EmailKind(
+            "dispute_late_answer",
+            _("We answered after the escalation: does the complaint go on?"),
+            TO_REQUESTER,
+            (BODY, STATUS_URL),
+        ),
+        EmailKind(
+            "officer_dispute_withdrawn",
+            _("The requester withdrew a complaint to a recourse body"),
+            TO_OFFICER,
+            (BODY, CLAIM_URL, ANSWER_DUE_ON, DISPUTE_ADMIN_URL),
+        ),
+        EmailKind(
+            "body_case_file_update",
+            _("A new version of the case file, to the recourse body"),
+            TO_OTHERS,
+            (
+                BODY,
+                CLAIM_URL,
+                ANSWER_DUE_ON,
+                Variable("version", _("The case file's version number"), lambda: 2),
+                Variable(
+                    "changed",
+                    _("What changed since the version before, in a sentence"),
+                    lambda: "The requester said on 2026-05-02 that the dispute goes on.",
+                ),
             ),
         ),
         EmailKind(

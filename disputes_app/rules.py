@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from disputes_app.models import EEA, RecourseBody
 from requests_app import deadlines
 from requests_app.models import FINAL_ANSWERS, PENDING_ANSWER, PrivacyRequest, Status
 
@@ -62,15 +63,35 @@ def may_escalate(request: PrivacyRequest, today: date) -> Escalation:
     )
 
 
-def route(country: str, employment_data: bool) -> str:
-    """The slug of the body a complaint goes to: employment data goes to the authorities."""
-    if not employment_data:
-        return "default"
-    country = country.upper()
-    if country == deadlines.UNITED_KINGDOM:
-        return "ico"
-    if country == deadlines.GIBRALTAR:
-        return "gra"
+def employment_group(country: str) -> str | None:
+    """The group a workplace's country belongs to for employment-data complaints, as bodies
+    list it in `employment_countries`: the EU/EEA (with the EU's territories), the UK,
+    Gibraltar or Switzerland; None outside them."""
+    country = country.strip().upper()
+    if country in deadlines.GDPR_COUNTRIES:
+        return EEA
+    if country in {deadlines.UNITED_KINGDOM, deadlines.GIBRALTAR, deadlines.SWITZERLAND}:
+        return country
+    return None
+
+
+def framework(country: str) -> str:
+    """Which part of the Data Privacy Framework covers a requester from this country."""
+    country = country.strip().upper()
+    if country in deadlines.UK_RULES_COUNTRIES:
+        return "uk_extension"
     if country == deadlines.SWITZERLAND:
-        return "fdpic"
-    return "eu-dpa-panel"
+        return "swiss_us"
+    return "eu_us"
+
+
+def body_for(country: str, employment_data: bool, employment_country: str = "") -> RecourseBody:
+    """The one body a complaint goes to: the default body, or for employment data *instead*
+    the authority route of the country where the person works (the requester's country when
+    they name none); the default body when no authority takes complaints from there."""
+    if employment_data:
+        group = employment_group(employment_country or country)
+        route = RecourseBody.objects.filter(employment_countries__iexact=group).first()
+        if group is not None and route is not None:
+            return route
+    return RecourseBody.objects.get(is_default=True)

@@ -268,6 +268,10 @@ ORGANISATION_SUBPROCESSORS = env.list(
 ORGANISATION_PRIVACY_NOTICE_URL = env.str(
     "ORGANISATION_PRIVACY_NOTICE_URL", default="http://www.kzsoftware.com/privacy.htm"
 )
+# The organisation's entry on the Data Privacy Framework List, named in every case file.
+ORGANISATION_DPF_LISTING_URL = env.str(
+    "ORGANISATION_DPF_LISTING_URL", default="https://www.dataprivacyframework.gov/list"
+)
 # The calendar day of receipt is taken in this zone (docs/DEADLINES.md), and so is every
 # "today" the portal compares a due date with; pages and the admin show times in it too.
 ORGANISATION_TIME_ZONE = env.str("ORGANISATION_TIME_ZONE", default="UTC")

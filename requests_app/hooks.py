@@ -16,7 +16,10 @@ pieces in its `AppConfig.ready()`:
 - `recourse_body`: `name() -> str | None`, the body that page takes them to, named on the home
   page when one is registered (and it has a name);
 - `email_kinds`: `kinds() -> list[email_kinds.EmailKind]`, the e-mails it sends through the
-  outbox with the variables each one gets, so that the officer can write their texts.
+  outbox with the variables each one gets, so that the officer can write their texts;
+- `answered`, `withdrawn`: `after(privacy_request) -> None`, run inside the transaction that
+  answered (or refused) the request, or in which the requester withdrew it: a dispute already
+  filed about it records what happened.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ ReportSection = Callable[[Any], Any]
 EscalationUrl = Callable[[str], str]
 RecourseBodyName = Callable[[], str | None]
 EmailKinds = Callable[[], list]
+After = Callable[[Any], None]
 
 status_panels: list[Panel] = []
 sweeps: list[Sweep] = []
@@ -41,6 +45,8 @@ report_sections: list[ReportSection] = []
 escalation: list[EscalationUrl] = []
 recourse_body: list[RecourseBodyName] = []
 email_kinds: list[EmailKinds] = []
+answered: list[After] = []
+withdrawn: list[After] = []
 
 
 def register(hooks: list, hook: Callable) -> Callable:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from requests_app import emails, webhooks
+from requests_app import emails, hooks, webhooks
 from requests_app.filing import FilingRows, provisional_reference
 from requests_app.models import (
     AccessLink,
@@ -200,6 +200,8 @@ def answer(
         request._answer(staff_user, open_tasks_reason)
         message = post_team_message(request, body, staff_user, template="answered")
         webhooks.emit(WebhookEvent.ANSWERED, request)
+        for after in hooks.answered:
+            after(request)
         for upload in files:
             AnswerFile.objects.create(
                 request=request,
@@ -226,6 +228,8 @@ def withdraw(request: PrivacyRequest) -> None:
     with transaction.atomic():
         request._withdraw()
         emails.officer_withdrawn(request)
+        for after in hooks.withdrawn:
+            after(request)
 
 
 def request_lost_links(email_key: str) -> None:
@@ -294,7 +298,10 @@ def refuse(
                 ]
             )
         webhooks.emit(WebhookEvent.REFUSED, request, in_part=in_part)
-        return post_team_message(request, body, staff_user, template="refused")
+        message = post_team_message(request, body, staff_user, template="refused")
+        for after in hooks.answered:
+            after(request)
+        return message
 
 
 def log_request(data: dict[str, Any], received_at: datetime, staff_user: Any) -> PrivacyRequest:

@@ -1,4 +1,4 @@
-"""Recourse bodies and disputes: a request escalated beyond the organisation (docs/RULES.md 4)."""
+"""Disputes: a request escalated beyond the organisation, and each step of it (RULES.md 4)."""
 
 from __future__ import annotations
 
@@ -11,54 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from requests_app import webhooks
+from disputes_app.models.bodies import RecourseBody
+from disputes_app.models.deadlines import BodyDeadline
+from requests_app import localtime, webhooks
 from requests_app.models import AppendOnly, PrivacyRequest, TransitionNotAllowed, private_storage
 from requests_app.models.webhooks import WebhookEvent
-
-
-class RecourseBody(models.Model):
-    """Where a dispute goes: JAMS by default, authorities for HR data, arbitration at last."""
-
-    class Kind(models.TextChoices):
-        IRM = "irm", _("independent recourse mechanism")
-        DPA = "dpa", _("data protection authority")
-        ARBITRATION = "arbitration", _("arbitration")
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    claim_url = models.URLField(_("claim page"), blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    answer_days = models.PositiveSmallIntegerField(
-        _("days the organisation has to answer the body"), default=30
-    )
-    is_default = models.BooleanField(
-        _("default for complaints"),
-        default=False,
-        help_text=_("The independent recourse mechanism named in the privacy notice."),
-    )
-    # For complaints about human-resources data: the route per country group (EU/EEA, GB, CH).
-    employment_countries = models.CharField(
-        _("employment-data complaints from"),
-        max_length=20,
-        blank=True,
-        help_text=_("eea, GB, GI or CH: complaints about employment data from there go here."),
-    )
-
-    class Meta:
-        verbose_name = _("recourse body")
-        verbose_name_plural = _("recourse bodies")
-        ordering = ["kind", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_default"],
-                condition=models.Q(is_default=True),
-                name="one_default_recourse_body",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Outcome(models.TextChoices):
@@ -69,6 +26,16 @@ class Outcome(models.TextChoices):
 
 
 UNRESOLVED = frozenset({Outcome.NOT_UPHELD, Outcome.WITHDRAWN})
+# Outcomes after which something is owed to the requester: a remedy, by the body's date.
+OWED = frozenset({Outcome.UPHELD, Outcome.SETTLED})
+
+
+class ArbitrationBar(models.TextChoices):
+    """Why Annex I arbitration is closed to this claim, whatever else was done."""
+
+    ARBITRATED = "arbitrated", _("the claim was already arbitrated")
+    SETTLED = "settled", _("the claim was settled")
+    COURT = "court", _("a court decided the claim")
 
 
 class Dispute(models.Model):
@@ -90,6 +57,9 @@ class Dispute(models.Model):
     )
     reason = models.TextField(_("the requester's reason"), max_length=5000)
     employment_data = models.BooleanField(_("about employment data"), default=False)
+    employment_country = models.CharField(
+        _("country where the requester works"), max_length=2, blank=True
+    )
     filed_at = models.DateTimeField(_("filed"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     answer_due_on = models.DateField(_("organisation's answer due"))
@@ -98,6 +68,22 @@ class Dispute(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     remedy_done_at = models.DateTimeField(_("remedy done"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    late_answer_at = models.DateTimeField(
+        _("the organisation answered the request after the escalation"), null=True, blank=True
+    )
+    goes_on_at = models.DateTimeField(
+        _("the requester said the dispute goes on"), null=True, blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn by the requester"), null=True, blank=True)
+    authority_step_on = models.DateField(
+        _("the requester's data protection authority took the matter up"), null=True, blank=True
+    )
+    arbitration_bar = models.CharField(
+        _("closed to arbitration because"),
+        max_length=20,
+        choices=ArbitrationBar.choices,
+        blank=True,
+    )
     case_file_pdf = models.FileField(storage=private_storage, upload_to="case-files/%Y/")
     case_file_json = models.FileField(storage=private_storage, upload_to="case-files/%Y/")
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -133,6 +119,22 @@ class Dispute(models.Model):
     def awaits_organisation(self) -> bool:
         return self.status in {self.Status.FILED, self.Status.ACKNOWLEDGED, self.Status.ANSWER_DUE}
 
+    @property
+    def asks_whether_it_goes_on(self) -> bool:
+        """Answered late after the escalation: the requester says whether it goes on."""
+        return self.is_open and self.late_answer_at is not None and self.goes_on_at is None
+
+    @property
+    def arbitration_open(self) -> bool:
+        """Annex I arbitration: only after an unresolved dispute and the authority's step,
+        never for employment data, nor for a claim already arbitrated, settled or judged."""
+        return (
+            self.ended_unresolved
+            and not self.employment_data
+            and self.authority_step_on is not None
+            and not self.arbitration_bar
+        )
+
     @staticmethod
     def answer_due_for(body: RecourseBody, filed_on) -> Any:
         return filed_on + timedelta(days=body.answer_days)
@@ -147,78 +149,254 @@ class Dispute(models.Model):
             status.ANSWERED: awaiting,
             status.DECIDED: awaiting | {status.ANSWERED},
             # A remedy only follows a decision for the requester or a settlement.
-            status.REMEDY_DONE: (
-                {status.DECIDED} if self.outcome in {Outcome.UPHELD, Outcome.SETTLED} else set()
-            ),
+            status.REMEDY_DONE: ({status.DECIDED} if self.outcome in OWED else set()),
             status.CLOSED: {status.REMEDY_DONE}
             | ({status.DECIDED} if self.outcome in UNRESOLVED else set()),
         }
         return frozenset(moves[to])
 
-    def _move(self, to: str, staff_user: Any, **fields: Any) -> None:
-        """Lock the row, check the move from its stored state, save what changed, record it."""
+    def lock(self) -> None:
+        """Read the row again under a lock: what follows decides from it."""
+        self.refresh_from_db(from_queryset=Dispute.objects.select_for_update())
+
+    def _not_possible(self) -> TransitionNotAllowed:
+        return TransitionNotAllowed(
+            gettext("%(dispute)s is now “%(status)s”: this step is no longer possible.")
+            % {"dispute": self, "status": self.get_status_display()}
+        )
+
+    def _move(
+        self, to: str, staff_user: Any, acted_on: date | None, note: str = "", **fields: Any
+    ) -> None:
+        """Lock the row, check the move from its stored state, save what changed, record it
+        with the day the body acted (today when the officer gives none)."""
         with transaction.atomic():
-            self.refresh_from_db(from_queryset=Dispute.objects.select_for_update())
+            self.lock()
             if self.status not in self.allowed_from(to):
-                raise TransitionNotAllowed(
-                    gettext("%(dispute)s is now “%(status)s”: this step is no longer possible.")
-                    % {"dispute": self, "status": self.get_status_display()}
-                )
+                raise self._not_possible()
             self.status = to
             for name, value in fields.items():
                 setattr(self, name, value)
             self.save(update_fields=["status", *fields])
-            DisputeEvent.objects.create(
-                dispute=self, status=to, staff_user=staff_user, outcome=self.outcome
-            )
+            self.record(DisputeEvent.Kind.STEP, staff_user, acted_on, note)
 
-    def acknowledge(self, staff_user: Any = None) -> None:
-        self._move(self.Status.ACKNOWLEDGED, staff_user, acknowledged_at=timezone.now())
-
-    def request_answer(self, staff_user: Any = None, due_on: date | None = None) -> None:
-        """The body asked the organisation to answer, by its own date where it gives one."""
-        fields: dict[str, Any] = {"next_reminder_at": timezone.now()}
-        if due_on is not None:
-            fields["answer_due_on"] = due_on
-        self._move(self.Status.ANSWER_DUE, staff_user, **fields)
-
-    def answer(self, staff_user: Any = None) -> None:
-        self._move(
-            self.Status.ANSWERED, staff_user, answered_at=timezone.now(), next_reminder_at=None
+    def record(
+        self, kind: str, staff_user: Any = None, acted_on: date | None = None, note: str = ""
+    ) -> DisputeEvent:
+        return DisputeEvent.objects.create(
+            dispute=self,
+            kind=kind,
+            status=self.status,
+            outcome=self.outcome,
+            staff_user=staff_user,
+            acted_on=acted_on or localtime.today(),
+            note=note,
         )
 
-    def decide(self, outcome: str, staff_user: Any = None) -> None:
+    def acknowledge(self, staff_user: Any = None, acted_on: date | None = None) -> None:
+        self._move(self.Status.ACKNOWLEDGED, staff_user, acted_on, acknowledged_at=timezone.now())
+
+    def request_answer(
+        self, staff_user: Any = None, due_on: date | None = None, acted_on: date | None = None
+    ) -> None:
+        """The body asked the organisation to answer, by its own date where it gives one."""
+        with transaction.atomic():
+            fields: dict[str, Any] = {"next_reminder_at": timezone.now()}
+            if due_on is not None:
+                fields["answer_due_on"] = due_on
+            self._move(self.Status.ANSWER_DUE, staff_user, acted_on, **fields)
+            if due_on is not None:
+                self._add_deadline(BodyDeadline.Kind.ANSWER, due_on, acted_on, staff_user)
+
+    def answer(self, staff_user: Any = None, acted_on: date | None = None) -> None:
+        with transaction.atomic():
+            self._move(
+                self.Status.ANSWERED,
+                staff_user,
+                acted_on,
+                answered_at=timezone.now(),
+                next_reminder_at=timezone.now(),
+            )
+            self._meet(BodyDeadline.Kind.ANSWER, acted_on)
+
+    def decide(
+        self,
+        outcome: str,
+        staff_user: Any = None,
+        acted_on: date | None = None,
+        remedy_due_on: date | None = None,
+    ) -> None:
+        """The body decided; where it found for the requester, the remedy is due by its date
+        (the one given, or the body's usual number of days after the decision)."""
         if outcome not in Outcome.values:
             raise ValueError(f"Unknown outcome {outcome!r}")
-        self._move(
-            self.Status.DECIDED,
-            staff_user,
-            outcome=outcome,
-            decided_at=timezone.now(),
-            next_reminder_at=None,
-        )
-
-    def remedy_done(self, staff_user: Any = None) -> None:
-        self._move(self.Status.REMEDY_DONE, staff_user, remedy_done_at=timezone.now())
-
-    def close(self, staff_user: Any = None) -> None:
+        decided_on = acted_on or localtime.today()
         with transaction.atomic():
-            self._move(self.Status.CLOSED, staff_user, closed_at=timezone.now())
+            self._move(
+                self.Status.DECIDED,
+                staff_user,
+                decided_on,
+                outcome=outcome,
+                decided_at=timezone.now(),
+                next_reminder_at=timezone.now(),
+            )
+            self._meet(BodyDeadline.Kind.ANSWER, decided_on)
+            self._meet(BodyDeadline.Kind.DECISION, decided_on)
+            if remedy_due_on is None and self.body.remedy_days and outcome in OWED:
+                remedy_due_on = decided_on + timedelta(days=self.body.remedy_days)
+            if remedy_due_on is not None and outcome in OWED:
+                self._add_deadline(BodyDeadline.Kind.REMEDY, remedy_due_on, decided_on, staff_user)
+
+    def remedy_done(self, staff_user: Any = None, acted_on: date | None = None) -> None:
+        with transaction.atomic():
+            self._move(self.Status.REMEDY_DONE, staff_user, acted_on, remedy_done_at=timezone.now())
+            self._meet(BodyDeadline.Kind.REMEDY, acted_on)
+
+    def close(self, staff_user: Any = None, acted_on: date | None = None) -> None:
+        with transaction.atomic():
+            self._move(
+                self.Status.CLOSED,
+                staff_user,
+                acted_on,
+                closed_at=timezone.now(),
+                next_reminder_at=None,
+            )
             webhooks.emit(
                 WebhookEvent.DISPUTE_CLOSED, self.request, body=self.body.slug, outcome=self.outcome
             )
 
+    def add_deadline(
+        self,
+        kind: str,
+        due_on: date,
+        set_on: date | None = None,
+        staff_user: Any = None,
+        note: str = "",
+    ) -> BodyDeadline:
+        """A date the body set; the organisation's answer's own moves the answer's due date."""
+        with transaction.atomic():
+            self.lock()
+            if not self.is_open and kind != BodyDeadline.Kind.REMEDY:
+                raise self._not_possible()
+            if kind == BodyDeadline.Kind.ANSWER:
+                if not self.awaits_organisation:
+                    raise self._not_possible()
+                self.answer_due_on = due_on
+                self.save(update_fields=["answer_due_on"])
+            deadline = self._add_deadline(kind, due_on, set_on, staff_user, note)
+            Dispute.objects.filter(pk=self.pk).update(next_reminder_at=timezone.now())
+            return deadline
+
+    def _add_deadline(
+        self, kind: str, due_on: date, set_on: date | None, staff_user: Any, note: str = ""
+    ) -> BodyDeadline:
+        deadline = BodyDeadline.objects.create(
+            dispute=self,
+            kind=kind,
+            due_on=due_on,
+            set_on=set_on or localtime.today(),
+            note=note,
+            staff_user=staff_user,
+        )
+        self.record(
+            DisputeEvent.Kind.DEADLINE,
+            staff_user,
+            deadline.set_on,
+            f"{deadline.get_kind_display()}: {due_on.isoformat()}",
+        )
+        return deadline
+
+    def _meet(self, kind: str, on: date | None) -> None:
+        self.deadlines.filter(kind=kind, met_on__isnull=True).update(met_on=on or localtime.today())
+
+    def record_authority_step(self, on: date, staff_user: Any = None) -> None:
+        """The requester's data protection authority took the matter up (it may refer it to
+        the US Department of Commerce): the step Annex I asks before arbitration."""
+        with transaction.atomic():
+            self.lock()
+            self.authority_step_on = on
+            self.save(update_fields=["authority_step_on"])
+            self.record(DisputeEvent.Kind.AUTHORITY, staff_user, on)
+
+    def bar_arbitration(self, why: str, staff_user: Any = None, on: date | None = None) -> None:
+        if why not in ArbitrationBar.values:
+            raise ValueError(f"Unknown reason {why!r}")
+        with transaction.atomic():
+            self.lock()
+            self.arbitration_bar = why
+            self.save(update_fields=["arbitration_bar"])
+            self.record(
+                DisputeEvent.Kind.ARBITRATION_BAR, staff_user, on, ArbitrationBar(why).label
+            )
+
+    def answered_late(self) -> bool:
+        """The organisation answered the request after the escalation: recorded once, while
+        the dispute is open; True when this call recorded it."""
+        with transaction.atomic():
+            self.lock()
+            if not self.is_open or self.late_answer_at is not None:
+                return False
+            self.late_answer_at = timezone.now()
+            self.save(update_fields=["late_answer_at"])
+            self.record(DisputeEvent.Kind.LATE_ANSWER)
+            return True
+
+    def goes_on(self) -> bool:
+        """The requester, asked after a late answer, wants the dispute to go on."""
+        with transaction.atomic():
+            self.lock()
+            if not self.asks_whether_it_goes_on:
+                return False
+            self.goes_on_at = timezone.now()
+            self.save(update_fields=["goes_on_at"])
+            self.record(DisputeEvent.Kind.GOES_ON)
+            return True
+
+    def withdraw(self) -> bool:
+        """The requester withdrew: closed with that outcome, its reminders stop; True when
+        this call withdrew it, False when it had ended already."""
+        with transaction.atomic():
+            self.lock()
+            if not self.is_open:
+                return False
+            now = timezone.now()
+            self.status, self.outcome = self.Status.CLOSED, Outcome.WITHDRAWN
+            self.withdrawn_at = self.closed_at = now
+            self.next_reminder_at = None
+            self.save(
+                update_fields=["status", "outcome", "withdrawn_at", "closed_at", "next_reminder_at"]
+            )
+            self.record(DisputeEvent.Kind.WITHDRAWN)
+            webhooks.emit(
+                WebhookEvent.DISPUTE_CLOSED, self.request, body=self.body.slug, outcome=self.outcome
+            )
+            return True
+
 
 class DisputeEvent(AppendOnly):
-    """Each step of a dispute, with its date: append-only."""
+    """Each step of a dispute, with the day the body acted and when it was recorded:
+    append-only."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="events")
+    class Kind(models.TextChoices):
+        STEP = "step", _("a step of the dispute")
+        DEADLINE = "deadline", _("the body set a date")
+        LATE_ANSWER = "late_answer", _("the organisation answered the request after the escalation")
+        GOES_ON = "goes_on", _("the requester wants the dispute to go on")
+        WITHDRAWN = "withdrawn", _("the requester withdrew the dispute")
+        AUTHORITY = "authority", _("the requester's data protection authority took the matter up")
+        ARBITRATION_BAR = "arbitration_bar", _("arbitration closed to the claim")
+        CASE_FILE = "case_file", _("a new version of the case file")
+
+    dispute = models.ForeignKey("Dispute", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices, default=Kind.STEP)
     status = models.CharField(_("status"), max_length=20, choices=Dispute.Status.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    acted_on = models.DateField(_("the day it happened"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("dispute event")
@@ -227,26 +405,3 @@ class DisputeEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.status}"
-
-
-class DisputeReminder(models.Model):
-    """A reminder of the organisation's answer to the body: once per kind and day."""
-
-    class Kind(models.TextChoices):
-        ANSWER_SOON = "dispute_answer_soon", _("officer: the answer to the body is due soon")
-        ANSWER_LATE = "dispute_answer_late", _("officer: the answer to the body is late")
-
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    deadline = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dispute", "kind", "deadline"], name="one_dispute_reminder_per_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.dispute} {self.kind} {self.deadline}"

@@ -15,7 +15,15 @@ from disputes_app.casefile import CASE_FILE_VERSION, to_json, to_pdf
 UNICODE_BODY = "Grüße aus Zürich, ça va? Łódź – “quotes”, 10 € please; perché no."
 
 EXPECTED_KEYS = {
+    "answer_files",
     "answered_on",
+    "case_file_version",
+    "changed",
+    "days_late",
+    "dispute",
+    "identity_checks",
+    "refusals",
+    "request_text",
     "country",
     "due_date_history",
     "due_on",
@@ -42,10 +50,19 @@ EXPECTED_KEYS = {
 
 def make_case(**changes) -> dict:
     case = {
-        "organisation": "Kaizen Software Solutions, LLC",
+        "case_file_version": 2,
+        "changed": "The requester said on 2026-06-20 that the dispute goes on.",
+        "organisation": {
+            "name": "Kaizen Software Solutions, LLC",
+            "write_to": "Attn: Privacy Officer\n39962 Cedar Blvd, Suite 323\nNewark, CA 94560-5326",
+            "contact": "privacy@kaizensoftware.com",
+            "dpf_listing": "https://www.dataprivacyframework.gov/list",
+            "framework": "eu_us",
+        },
         "reference": "DSR-2026-000123",
         "request_type": "access",
         "request_type_label": "Access: a copy of my data and how it is used",
+        "request_text": "Please send me a copy of every record you keep about me.",
         "country": "DE",
         "received_on": "2026-03-02",
         "due_on": "2026-06-02",
@@ -59,7 +76,26 @@ def make_case(**changes) -> dict:
                 "when": "2026-03-20T10:00:00+00:00",
             }
         ],
+        "identity_checks": [
+            {
+                "method": "account_login",
+                "method_label": "Signed in to their account",
+                "confirmed": True,
+                "on": "2026-03-09",
+            }
+        ],
         "answered_on": "2026-05-28",
+        "days_late": 0,
+        "refusals": [
+            {
+                "reason": "no_data",
+                "reason_label": "No data about the requester was found",
+                "on": "2026-05-28",
+                "in_part": False,
+                "in_time": False,
+            }
+        ],
+        "answer_files": [{"file": "search-log.pdf", "size": 20480, "sent_on": "2026-05-28"}],
         "outcome": "refused",
         "refusal_reason": "no_data",
         "refusal_reason_label": "No data about the requester was found",
@@ -102,7 +138,47 @@ def make_case(**changes) -> dict:
             "filed_on": "2026-06-10",
             "reason": "I do not believe no data was found.",
             "employment_data": False,
+            "employment_country": None,
             "claim_url": "https://www.jamsadr.com/dpf-dispute-resolution",
+        },
+        "dispute": {
+            "status": "answer_due",
+            "status_label": "the organisation's answer is due",
+            "outcome": None,
+            "answer_due_on": "2026-07-10",
+            "deadlines": [
+                {
+                    "for": "hearing",
+                    "label": "a hearing",
+                    "due_on": "2026-07-22",
+                    "set_on": "2026-06-15",
+                    "met_on": None,
+                }
+            ],
+            "steps": [
+                {
+                    "what": "step",
+                    "label": "a step of the dispute",
+                    "status": "filed",
+                    "status_label": "filed with the body",
+                    "on": "2026-06-10",
+                    "recorded": "2026-06-10T09:00:00+00:00",
+                    "note": "",
+                },
+                {
+                    "what": "deadline",
+                    "label": "the body set a date",
+                    "status": "answer_due",
+                    "status_label": "the organisation's answer is due",
+                    "on": "2026-06-15",
+                    "recorded": "2026-06-16T11:30:00+00:00",
+                    "note": "a hearing: 2026-07-22",
+                },
+            ],
+            "late_answer_on": "2026-06-18",
+            "withdrawn_on": None,
+            "authority_step_on": None,
+            "arbitration_bar": None,
         },
         "generated_at": "2026-06-10T09:00:00+00:00",
     }
@@ -140,6 +216,14 @@ def test_json_round_trips_with_exactly_the_expected_keys():
 
     assert loaded == {**case, "version": CASE_FILE_VERSION}
     assert set(loaded) == EXPECTED_KEYS
+    # The organisation's own name and address are no one's personal data.
+    assert set(loaded.pop("organisation")) == {
+        "name",
+        "write_to",
+        "contact",
+        "dpf_listing",
+        "framework",
+    }
     personal = {"name", "email", "mail", "ip", "address", "phone"}
     for key in all_keys(loaded):
         assert not personal & set(key.lower().split("_")), key
@@ -155,7 +239,7 @@ def test_json_is_utf8_sorted_and_indented():
         data.decode("utf-8")
         == json.dumps(loaded, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     )
-    assert loaded["version"] == 1
+    assert loaded["version"] == CASE_FILE_VERSION == 2
 
 
 def test_json_keeps_empty_and_unanswered_cases():
@@ -182,9 +266,20 @@ def test_json_keeps_empty_and_unanswered_cases():
         lambda case: case["escalation"].update(name="A. Person"),
         lambda case: case.pop("due_rule"),
         lambda case: case.update(outcome="lost"),
-        lambda case: case.update(version=2),
+        lambda case: case.update(version=1),
+        lambda case: case["organisation"].update(framework="privacy_shield"),
+        lambda case: case["dispute"]["steps"][0].update(email="a@example.org"),
     ],
-    ids=["extra-key", "nested-extra-key", "escalation-extra-key", "missing", "outcome", "version"],
+    ids=[
+        "extra-key",
+        "nested-extra-key",
+        "escalation-extra-key",
+        "missing",
+        "outcome",
+        "version",
+        "framework",
+        "dispute-step-extra-key",
+    ],
 )
 def test_unknown_extra_or_missing_keys_are_refused_not_copied(change):
     case = make_case()
@@ -216,7 +311,14 @@ def test_pdf_holds_every_fact():
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     expected = [
-        case["organisation"],
+        case["organisation"]["name"],
+        case["organisation"]["contact"],
+        case["organisation"]["dpf_listing"],
+        "39962 Cedar Blvd, Suite 323",
+        "EU-U.S. Data Privacy Framework",
+        case["request_text"],
+        case["changed"],
+        "version 2 of this case file",
         f"Case file {case['reference']}",
         case["request_type_label"],
         case["country"],
@@ -244,6 +346,19 @@ def test_pdf_holds_every_fact():
         expected += [event["label"], event["when"][:10]]
     for message in case["messages"]:
         expected += [message["body"], message["when"][:10]]
+    for check in case["identity_checks"]:
+        expected += [check["method_label"], check["on"], "confirmed"]
+    for refusal in case["refusals"]:
+        expected += [refusal["reason_label"], refusal["on"]]
+    for answer_file in case["answer_files"]:
+        expected += [answer_file["file"], str(answer_file["size"]), answer_file["sent_on"]]
+    dispute = case["dispute"]
+    expected += [dispute["status_label"], dispute["answer_due_on"], dispute["late_answer_on"]]
+    for deadline in dispute["deadlines"]:
+        expected += [deadline["label"], deadline["due_on"], deadline["set_on"]]
+    for step in dispute["steps"]:
+        expected += [step["status_label"], step["on"]]
+    expected += ["Days late"]
     missing = [fact for fact in expected if fact not in text]
     assert not missing
     assert "Grüße aus Zürich, ça va? Łódź" in text
@@ -354,6 +469,7 @@ def test_long_free_text_in_reasons_flows_across_pages():
             "filed_on": "2026-06-10",
             "reason": reason,
             "employment_data": True,
+            "employment_country": "FR",
             "claim_url": "https://example.org/claims/" + "a" * 200,
         },
     )

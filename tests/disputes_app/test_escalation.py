@@ -12,31 +12,11 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from disputes_app import reminders as dispute_reminders
-from disputes_app.models import Dispute, Outcome, RecourseBody
+from disputes_app.models import Dispute, DisputeEvent, Outcome, RecourseBody
 from requests_app import outbox, services
-from requests_app.models import AccessLink, OutboxEmail, PrivacyRequest, RefusalReason
-from tests.helpers import file_request, link_in, run_at_once
-
-FILED_AT = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
-
-
-def confirmed(**overrides) -> tuple[PrivacyRequest, str]:
-    with time_machine.travel(FILED_AT, tick=False):
-        request = file_request(**overrides)
-        request._confirm_email()
-        token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
-    return request, token
-
-
-def on(day: str):
-    return time_machine.travel(datetime.fromisoformat(f"{day}T12:00:00+00:00"), tick=False)
-
-
-def escalate(client, token, reason="No answer.", employment=False):
-    data = {"reason": reason}
-    if employment:
-        data["employment_data"] = "on"
-    return client.post(f"/requests/status/{token}/escalate/", data)
+from requests_app.models import OutboxEmail, PrivacyRequest, RefusalReason
+from tests.disputes_app.walk import confirmed, escalate, on
+from tests.helpers import link_in, run_at_once
 
 
 @pytest.mark.django_db
@@ -164,8 +144,8 @@ def test_escalating_tells_the_requester_and_the_officer_and_sends_the_body_the_c
     message = mailoutbox[-1]
     assert request.reference in message.subject
     assert [name for name, _content, _type in message.attachments] == [
-        f"{request.reference}.pdf",
-        f"{request.reference}.json",
+        f"{request.reference}-v1.pdf",
+        f"{request.reference}-v1.json",
     ]
 
 
@@ -289,7 +269,8 @@ def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
     dispute_services.remedy_done(dispute, officer)
     dispute.close(officer)
 
-    assert list(dispute.events.values_list("status", flat=True)) == [
+    steps = dispute.events.filter(kind=DisputeEvent.Kind.STEP)
+    assert list(steps.values_list("status", flat=True)) == [
         "filed",
         "acknowledged",
         "answer_due",

@@ -1,0 +1,26 @@
+"""Every case file a disputes test makes is checked against its published schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.conf import settings
+
+SCHEMA = json.loads((Path(settings.BASE_DIR) / "docs" / "casefile.schema.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def every_case_file_matches_the_schema(request):
+    yield
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return  # a test of the pure rendering: no database, no stored case files
+    from disputes_app.models import CaseFile
+
+    for case_file in CaseFile.objects.all():
+        with case_file.json.open("rb") as handle:
+            jsonschema.validate(
+                json.load(handle), SCHEMA, format_checker=jsonschema.FormatChecker()
+            )
