@@ -69,7 +69,7 @@ def test_an_access_run_is_previewed_and_packaged(
     assert "demo@example.org" in page
     assert "Build the answer package" in page
     assert f"{run.label}, " in request_page(officer_client, confirmed)
-    assert ": 1 done</li>" in request_page(officer_client, confirmed)
+    assert ": done: 1</li>" in request_page(officer_client, confirmed)
 
     officer_client.post(reverse("admin:requests_app_systemrun_package", args=[run.pk]))
     download = officer_client.get(reverse("admin:requests_app_systemrun_download", args=[run.pk]))
