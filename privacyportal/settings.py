@@ -7,7 +7,8 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
+
+from core import languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -132,36 +133,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages: the portal speaks the languages of its requesters, the 24 official languages of the
-# EU and the EEA's Icelandic and Norwegian Bokmål. Django ships all but Maltese (core.apps).
+# EU and the EEA's Icelandic and Norwegian Bokmål (core/languages.py).
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("bg", _("Bulgarian")),
-    ("cs", _("Czech")),
-    ("da", _("Danish")),
-    ("de", _("German")),
-    ("el", _("Greek")),
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("et", _("Estonian")),
-    ("fi", _("Finnish")),
-    ("fr", _("French")),
-    ("ga", _("Irish")),
-    ("hr", _("Croatian")),
-    ("hu", _("Hungarian")),
-    ("is", _("Icelandic")),
-    ("it", _("Italian")),
-    ("lt", _("Lithuanian")),
-    ("lv", _("Latvian")),
-    ("mt", _("Maltese")),
-    ("nb", _("Norwegian Bokmål")),
-    ("nl", _("Dutch")),
-    ("pl", _("Polish")),
-    ("pt", _("Portuguese")),
-    ("ro", _("Romanian")),
-    ("sk", _("Slovak")),
-    ("sl", _("Slovenian")),
-    ("sv", _("Swedish")),
-]
+LANGUAGES = languages.PORTAL_LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Where the portal writes a date otherwise than Django does for a language (Italian).
 FORMAT_MODULE_PATH = ["core.formats"]
