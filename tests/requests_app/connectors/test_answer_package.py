@@ -13,12 +13,14 @@ from django.core.files.base import ContentFile
 
 from requests_app import answer_package, runs, services
 from requests_app.models import (
+    DataSystem,
     RequestEvent,
     RunPart,
     SystemRun,
     TransitionNotAllowed,
     private_storage,
 )
+from tests.languages import TRANSLATED, english_left, visible_text
 
 
 @pytest.fixture
@@ -122,3 +124,26 @@ def test_a_processors_reply_and_its_files_go_into_the_package(access_run):
     assert json.loads(package.read("data.json"))["systems"][0]["reply"] == (
         "We hold your invoices only."
     )
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_packages_readable_page_is_in_the_requesters_language_with_no_english_left(
+    access_run, language
+):
+    run, _officer = access_run
+    privacy_request = run.request
+    sections = answer_package.sections_of(run)
+    # What the officer typed into the register (purposes, retention) is theirs, not ours.
+    theirs = tuple(
+        value
+        for system in DataSystem.objects.all()
+        for value in (system.holds, system.purpose, system.retention, system.name)
+    )
+
+    privacy_request.language = "en"
+    english = answer_package.index_html(privacy_request, run, sections)
+    privacy_request.language = language
+    translated = answer_package.index_html(privacy_request, run, sections)
+
+    assert f'<html lang="{language}">' in translated
+    assert english_left(visible_text(english), visible_text(translated), theirs) == set()
