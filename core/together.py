@@ -5,7 +5,8 @@ columns and values come from the model's own fields (`pre_save` and `get_db_prep
 `Model.save` takes them), except the columns the caller takes from an earlier part (a
 foreign key to the row just inserted) or computes in SQL. One round trip writes all of
 them; in autocommit it is also its own transaction. The statement's text is built once per
-shape.
+shape; a value every row of a kind writes alike (NULL, FALSE, 0, '') stands in it as a
+constant rather than a parameter.
 
 Only the fields are written: a model's `save()` and its signals do not run, so the caller
 does what they would (see `PrivacyRequest.derive_email_key`).
@@ -46,22 +47,57 @@ class Part:
     returning: tuple[str, ...] = ("id",)
 
     def sql(self) -> tuple[str, list[Any]]:
-        text, fields = _template(
+        fields = _parameter_fields(type(self.instance), tuple(self.linked))
+        params: list[Any] = []
+        constants: list[tuple[str, str]] = []
+        for model_field in fields:
+            if model_field.column in self.computed:
+                params.extend(self.computed[model_field.column][1])
+                continue
+            value = model_field.get_db_prep_save(
+                model_field.pre_save(self.instance, True), connection
+            )
+            literal = _literal(value)
+            if literal is None:
+                params.append(value)
+            else:
+                constants.append((model_field.column, literal))
+        text = _template(
             type(self.instance),
             self.alias,
             self.source,
             tuple(self.linked.items()),
             tuple((column, expression) for column, (expression, _p) in self.computed.items()),
+            tuple(constants),
             self.returning,
         )
-        params: list[Any] = []
-        for model_field in fields:
-            if model_field.column in self.computed:
-                params.extend(self.computed[model_field.column][1])
-            else:
-                value = model_field.pre_save(self.instance, True)
-                params.append(model_field.get_db_prep_save(value, connection))
         return text, [*params, *self.source_params]
+
+
+def _literal(value: Any) -> str | None:
+    """A value every filing writes the same (no date, no reference, nothing the requester
+    typed) as an SQL constant, or None for a parameter. Fewer parameters keep the statement
+    within psycopg's cache of converted queries (50 parameters), and each one is a value
+    quoted in Python for every filing."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "TRUE" if value else "FALSE"
+    if type(value) is int and value == 0:
+        return "0"
+    if type(value) is str and value == "":
+        return "''"
+    return None
+
+
+@functools.cache
+def _parameter_fields(model: type[models.Model], linked: tuple[str, ...]) -> list[models.Field]:
+    """The fields whose values the statement takes (all but the key and the linked ones)."""
+    return [
+        model_field
+        for model_field in model._meta.concrete_fields
+        if not model_field.primary_key and model_field.column not in linked
+    ]
 
 
 @functools.cache
@@ -71,28 +107,24 @@ def _template(
     source: str,
     linked: tuple[tuple[str, str], ...],
     computed: tuple[tuple[str, str], ...],
+    constants: tuple[tuple[str, str], ...],
     returning: tuple[str, ...],
-) -> tuple[str, list[models.Field]]:
-    """The CTE's text and the fields whose values (or computed expressions) take its
-    parameters, in order."""
+) -> str:
+    """The CTE's text, built once per shape: a column's value is a parameter (`%s`), an
+    earlier part's column, an SQL expression, or a constant."""
     quote = connection.ops.quote_name
-    links, expressions = dict(linked), dict(computed)
-    columns, values, parameter_fields = [], [], []
+    given = {**dict(constants), **dict(computed), **dict(linked)}
+    columns, values = [], []
     for model_field in model._meta.concrete_fields:
         if model_field.primary_key:
             continue
         columns.append(quote(model_field.column))
-        if model_field.column in links:
-            values.append(links[model_field.column])
-            continue
-        values.append(expressions.get(model_field.column, "%s"))
-        parameter_fields.append(model_field)
+        values.append(given.get(model_field.column, "%s"))
     from_clause = f" FROM {source}" if source else ""
-    text = (
+    return (
         f"{alias} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(values)}{from_clause} RETURNING {', '.join(returning)})"
     )
-    return text, parameter_fields
 
 
 def write(

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 
-from requests_app import addresses
+from requests_app import addresses, services
 from requests_app.filing import FilingRows
 from requests_app.models import (
     AccessLink,
@@ -138,3 +138,28 @@ def test_the_form_posted_twice_files_one_request(db):
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert PrivacyRequest.objects.count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_the_filing_statement_stays_within_psycopgs_cache_of_converted_queries():
+    """psycopg converts a query for client-side binding once and keeps it, but only up to 50
+    parameters and 4 KiB of text; past that it parses the statement again for every filing.
+    Values every filing writes alike are constants in the text, not parameters."""
+    from psycopg import _queries
+
+    statements = []
+
+    def remember(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(remember):
+        services.file_request(
+            dict(VALID_FILING), language="en", ip_address="192.0.2.1", form_token="c"
+        )
+
+    sql, params = next((sql, params) for sql, params in statements if sql.startswith("WITH"))
+    assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert "NULL" in sql and "FALSE" in sql
