@@ -50,6 +50,7 @@ def ladder(dispute: Dispute, deadlines: list[BodyDeadline], now: datetime) -> li
                 on_day(due - timedelta(days=days), Kind.ANSWER_SOON, ANSWER)
                 for days in reminders.DUE_BEFORE_DAYS
             ),
+            on_day(due, Kind.ANSWER_SOON, ANSWER),
             *overdue_steps(due + timedelta(days=1), now, Kind.ANSWER_LATE, ANSWER),
         ]
     for deadline in deadlines:

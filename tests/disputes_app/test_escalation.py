@@ -254,6 +254,7 @@ def test_a_dispute_walks_every_state_with_its_reminders_and_emails(client):
     assert sent == [
         ("2026-04-26", "dispute_answer_soon"),
         ("2026-05-01", "dispute_answer_soon"),
+        ("2026-05-03", "dispute_answer_soon"),
         ("2026-05-04", "dispute_answer_late"),
         ("2026-05-07", "dispute_answer_late"),
         ("2026-05-10", "dispute_answer_late"),
