@@ -9,12 +9,14 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
 from requests_app import email_kinds, outbox, services
-from requests_app.models import AccessLink, OutboxEmail
+from requests_app.models import AccessLink, AnswerFile, OutboxEmail
 from requests_app.models.email_texts import placeholder_request
 from tests.helpers import VALID_FILING
 from tests.languages import LETTER, TRANSLATED, english_left, visible_text
@@ -90,6 +92,61 @@ def test_a_requesters_own_pages_read_in_their_language_with_no_english_left(clie
     english = requesters_pages(client, "en")
     translated = requesters_pages(client, language)
     theirs = (VALID_FILING["details"], VALID_FILING["full_name"], REASON)
+
+    for name, page in translated.items():
+        assert f'<html lang="{language}">' in page, name
+        assert english_left(visible_text(english[name]), visible_text(page), theirs) == set(), name
+
+
+def page_as(client, path: str, language: str, status: int, data: dict | None = None) -> str:
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    response = client.post(path, data, **headers) if data else client.get(path, **headers)
+    assert response.status_code == status, path
+    return response.content.decode()
+
+
+def the_other_pages(client, language: str) -> dict[str, str]:
+    """The rest of the public pages: filed, confirming the address, a link that does not
+    work, fresh links sent, withdrawing, an expired download, a page that does not exist."""
+    client.cookies.clear()
+    filing = {**VALID_FILING, "email": f"{language}@example.org"}
+    posted = client.post("/requests/new/", filing, HTTP_ACCEPT_LANGUAGE=language)
+    request = services.PrivacyRequest.objects.get(email=filing["email"])
+    verify = AccessLink.issue(request, AccessLink.Purpose.VERIFY)
+    pages = {
+        "filed": page_as(client, posted["Location"], language, 200),
+        "confirm the address": page_as(client, f"/requests/verify/{verify}/", language, 200),
+        "a link that does not work": page_as(client, "/requests/verify/nothing/", language, 404),
+        "fresh links sent": page_as(
+            client, reverse("requests:lost_link"), language, 200, {"email": filing["email"]}
+        ),
+    }
+    request._confirm_email()
+    token = AccessLink.issue(request, AccessLink.Purpose.STATUS)
+    officer, _created = get_user_model().objects.get_or_create(username="officer")
+    answer_file = AnswerFile.objects.create(
+        request=request,
+        file=ContentFile(b"data", name="data.csv"),
+        name="data.csv",
+        size=4,
+        uploaded_by=officer,
+    )
+    pages["withdraw"] = page_as(client, f"/requests/status/{token}/withdraw/", language, 200)
+    pages["download expired"] = page_as(
+        client, f"/requests/status/{token}/files/{answer_file.pk}/?s=old", language, 410
+    )
+    pages["not found"] = page_as(client, "/no-such-page/", language, 404)
+    return pages
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_other_public_pages_read_in_the_browsers_language_with_no_english_left(
+    client, language
+):
+    english = the_other_pages(client, "en")
+    translated = the_other_pages(client, language)
+    theirs = (VALID_FILING["full_name"], "data.csv")
 
     for name, page in translated.items():
         assert f'<html lang="{language}">' in page, name
