@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core import signing
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -111,13 +112,17 @@ def status_panel(request: HttpRequest, privacy_request: PrivacyRequest, token: s
     """The disputes section of the status page: where to turn after a refusal, escalate, or
     follow the dispute to its end and, if it ends unresolved, the next steps in Annex I's
     order."""
-    disputes = list(privacy_request.disputes.select_related("body").prefetch_related("deadlines"))
+    disputes = list(
+        privacy_request.disputes.select_related("body")
+        .prefetch_related("deadlines")
+        .annotate(versions=Count("case_files"))
+    )
     items = [
         {
             "dispute": dispute,
             "pdf_url": case_file_url(token, dispute, "pdf"),
             "json_url": case_file_url(token, dispute, "json"),
-            "version": dispute.case_files.count(),
+            "version": dispute.versions,
             "deadlines": [d for d in dispute.deadlines.all() if d.met_on is None],
             "through": (
                 authorities.authority_for(
