@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import jsonschema
 import pytest
-from django.conf import settings
 
-SCHEMA = json.loads((Path(settings.BASE_DIR) / "docs" / "casefile.schema.json").read_text())
+from tests.disputes_app.schema import validated
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +15,4 @@ def every_case_file_matches_the_schema(request):
     from disputes_app.models import CaseFile
 
     for case_file in CaseFile.objects.all():
-        with case_file.json.open("rb") as handle:
-            jsonschema.validate(
-                json.load(handle), SCHEMA, format_checker=jsonschema.FormatChecker()
-            )
+        validated(case_file)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
-import jsonschema
 import pytest
 from django.conf import settings
 from django.utils import timezone, translation
@@ -18,9 +16,9 @@ from disputes_app.models import BodyDeadline, CaseFile, Dispute, DisputeEvent, R
 from requests_app import outbox
 from requests_app import services as request_services
 from requests_app.models import IdentityCheck, OutboxEmail, PrivacyRequest, RefusalReason
+from tests.disputes_app.schema import validated
 from tests.disputes_app.walk import confirmed, escalate, on
 
-SCHEMA = json.loads((Path(settings.BASE_DIR) / "docs" / "casefile.schema.json").read_text())
 BODY_CONTACT = "dpf-claims@jams.example"
 
 
@@ -39,12 +37,6 @@ def facts(case_file: CaseFile) -> dict:
     return json.loads(case_file.json.open("rb").read())
 
 
-def validate(case_file: CaseFile) -> dict:
-    loaded = facts(case_file)
-    jsonschema.validate(loaded, SCHEMA, format_checker=jsonschema.FormatChecker())
-    return loaded
-
-
 @pytest.mark.django_db
 def test_the_first_case_file_holds_what_a_body_needs_and_matches_its_schema(overdue, admin_user):
     request, _token, dispute = overdue
@@ -52,7 +44,7 @@ def test_the_first_case_file_holds_what_a_body_needs_and_matches_its_schema(over
         request.record_identity_check(IdentityCheck.Method.values[0], True, admin_user)
     services.write_case_file(Dispute.objects.get())
 
-    case = validate(CaseFile.objects.get(version=2))
+    case = validated(CaseFile.objects.get(version=2))
     assert case["request_text"] == request.details
     assert case["organisation"] == {
         "name": settings.ORGANISATION_NAME,
@@ -66,7 +58,7 @@ def test_the_first_case_file_holds_what_a_body_needs_and_matches_its_schema(over
     assert case["days_late"] > 0
     assert case["dispute"]["steps"][0]["status"] == "filed"
     assert case["dispute"]["steps"][0]["on"] == "2026-04-03"
-    validate(CaseFile.objects.get(version=1))
+    validated(CaseFile.objects.get(version=1))
 
 
 @pytest.mark.django_db
@@ -79,7 +71,7 @@ def test_the_case_file_names_the_framework_that_covers_the_requester(client, cou
     with on("2026-06-01"):
         escalate(client, token)
 
-    assert validate(CaseFile.objects.get())["organisation"]["framework"] == framework
+    assert validated(CaseFile.objects.get())["organisation"]["framework"] == framework
 
 
 @pytest.mark.django_db
@@ -91,7 +83,7 @@ def test_a_refused_request_lists_each_refusal_with_its_reason_and_whether_it_was
         request_services.refuse(request, RefusalReason.NO_DATA, "Nothing found.", admin_user)
         escalate(client, token)
 
-    (refusal,) = validate(CaseFile.objects.get())["refusals"]
+    (refusal,) = validated(CaseFile.objects.get())["refusals"]
     assert refusal["reason"] == RefusalReason.NO_DATA
     assert refusal["on"] == "2026-04-20"
     assert refusal["in_time"] is False, "a month from 2 March has passed"
@@ -113,8 +105,8 @@ def test_a_late_answer_after_the_escalation_is_recorded_asks_the_requester_and_t
     assert asked.to == request.email and asked.language == "de"
     assert "We have now answered" not in outbox.render(asked).text, "in German"
     second = CaseFile.objects.get(dispute=dispute, version=2)
-    assert validate(second)["dispute"]["late_answer_on"] == "2026-04-10"
-    assert validate(second)["answered_on"] == "2026-04-10"
+    assert validated(second)["dispute"]["late_answer_on"] == "2026-04-10"
+    assert validated(second)["answered_on"] == "2026-04-10"
     update = OutboxEmail.objects.get(kind="body_case_file_update")
     assert update.to == BODY_CONTACT
     assert update.context["version"] == 2
@@ -163,7 +155,7 @@ def test_withdrawing_after_the_escalation_closes_the_dispute_tells_the_body_and_
     assert (dispute.status, dispute.outcome) == ("closed", "withdrawn")
     assert dispute.next_reminder_at is None
     assert (
-        validate(CaseFile.objects.filter(dispute=dispute).latest("version"))["dispute"][
+        validated(CaseFile.objects.filter(dispute=dispute).latest("version"))["dispute"][
             "withdrawn_on"
         ]
         == "2026-04-05"
@@ -214,7 +206,7 @@ def test_a_dispute_step_makes_a_new_version_for_the_body(overdue):
     latest = CaseFile.objects.filter(dispute=dispute).latest("version")
     assert latest.version == 2
     assert latest.change == {"kind": "step", "status": "acknowledged", "on": "2026-04-07"}
-    assert validate(latest)["dispute"]["steps"][-1]["on"] == "2026-04-07"
+    assert validated(latest)["dispute"]["steps"][-1]["on"] == "2026-04-07"
 
 
 @pytest.mark.django_db
