@@ -1,5 +1,6 @@
 """gunicorn, as `make serve` runs it. Every value can be set from the environment."""
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -29,3 +30,11 @@ def on_starting(server: object) -> None:
     from core.logs import ContextFilter
 
     logging.getLogger("gunicorn.error").addFilter(ContextFilter())
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """What the master loaded (Django, the apps, the catalogues of every language) is set
+    aside from the garbage collector before a worker is forked from it: the worker's full
+    collections no longer walk those objects (a pause of about 80 ms each, a filing's
+    latency at its worst), nor write to their pages, which stay shared between workers."""
+    gc.freeze()
