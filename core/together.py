@@ -6,24 +6,28 @@ columns and values come from the model's own fields (`pre_save` and `get_db_prep
 foreign key to the row just inserted) or computes in SQL. One round trip writes all of
 them; in autocommit it is also its own transaction. The statement's text is built once per
 shape; a value every row of a kind writes alike (NULL, FALSE, 0, '') stands in it as a
-constant rather than a parameter.
+constant rather than a parameter. The values travel apart from the text, which PostgreSQL
+parses and plans once per connection: a prepared statement.
 
 Only the fields are written: a model's `save()` and its signals do not run, so the caller
 does what they would (see `PrivacyRequest.derive_email_key`).
 
-(Measured against the alternatives in docs/BENCHMARKS.md: values as one JSON parameter per
-row, read by `jsonb_populate_record`, save Python half of its work and cost PostgreSQL
-twice as much; a prepared statement costs PostgreSQL more still.)
+(Measured against the alternatives in docs/BENCHMARKS.md: prepared, a filing's statement
+costs PostgreSQL a third of what the same text with its values quoted in it does; values as
+one JSON parameter per row, read by `jsonb_populate_record`, save Python half of its work
+and cost PostgreSQL twice as much.)
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
 
 
 @dataclass
@@ -78,7 +82,7 @@ def _literal(value: Any) -> str | None:
     """A value every filing writes the same (no date, no reference, nothing the requester
     typed) as an SQL constant, or None for a parameter. Fewer parameters keep the statement
     within psycopg's cache of converted queries (50 parameters), and each one is a value
-    quoted in Python for every filing."""
+    converted in Python for every filing."""
     if value is None:
         return "NULL"
     if value is True or value is False:
@@ -156,7 +160,7 @@ def write(
         f"WITH {', '.join(ctes)} SELECT {', '.join(columns)} "  # noqa: S608
         f"FROM {', '.join(part.alias for part in single)}"
     )
-    with connection.cursor() as cursor:
+    with cursor_binding_on_server() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     for part, pk in zip(single, row, strict=False):
@@ -164,3 +168,21 @@ def write(
         part.instance._state.adding = False
         part.instance._state.db = connection.alias
     return list(row[len(single) :])
+
+
+@contextmanager
+def cursor_binding_on_server() -> Iterator[CursorWrapper]:
+    """Django's cursor (its errors, its query log and execute wrappers) over a psycopg cursor
+    that sends the values apart from the text. The text is the same for every row of a shape,
+    so psycopg prepares it once per connection (settings: `DATABASE_PREPARED_STATEMENTS`)
+    and PostgreSQL parses and plans it once, not for every filing."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    make = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with make(raw) as cursor:
+        yield cursor

@@ -143,7 +143,7 @@ def test_the_form_posted_twice_files_one_request(db):
 @on_postgresql
 @pytest.mark.django_db
 def test_the_filing_statement_stays_within_psycopgs_cache_of_converted_queries():
-    """psycopg converts a query for client-side binding once and keeps it, but only up to 50
+    """psycopg converts a query's placeholders once and keeps it, but only up to 50
     parameters and 4 KiB of text; past that it parses the statement again for every filing.
     Values every filing writes alike are constants in the text, not parameters."""
     from psycopg import _queries
@@ -163,3 +163,45 @@ def test_the_filing_statement_stays_within_psycopgs_cache_of_converted_queries()
     assert len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert "NULL" in sql and "FALSE" in sql
+
+
+def prepared_statements() -> list[str]:
+    """The statements this connection prepared through the protocol (not SQL's PREPARE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def file(token: str) -> PrivacyRequest:
+    data = {key: value for key, value in VALID_FILING.items() if key != "consent"}
+    request, _created = services.file_request(
+        data, language="en", ip_address="192.0.2.1", form_token=token
+    )
+    return request
+
+
+@on_postgresql
+def test_the_filing_statement_is_prepared_once_per_connection_and_nothing_else_is(db):
+    file("first")
+    prepared = prepared_statements()
+
+    second = file("second")
+
+    assert prepared_statements() == prepared
+    assert prepared and all(statement.startswith("WITH allocated AS") for statement in prepared)
+    assert PrivacyRequest.objects.get(pk=second.pk).reference == second.reference
+
+
+@on_postgresql
+def test_without_prepared_statements_a_filing_writes_the_same_rows(db, monkeypatch):
+    """DATABASE_PREPARED_STATEMENTS=false: what a pooler that drops them needs."""
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    connection.connection.execute("DEALLOCATE ALL")
+
+    unprepared = file("unprepared")
+    assert prepared_statements() == []
+    monkeypatch.undo()
+    prepared = file("prepared")
+
+    assert len(prepared_statements()) == 1
+    assert rows_of(unprepared) == rows_of(prepared)
