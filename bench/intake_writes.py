@@ -7,11 +7,12 @@ the CPU a filing costs the machine. This measures the writes' part, in one proce
 connection, without HTTP, form or Celery publish:
 
 1. `one statement`: the portal's own `services.file_request`, which on PostgreSQL writes a
-   filing's rows in one data-modifying statement (requests_app/filing.py; the hand-over to
-   the outbox's relay after the commit is switched off);
+   filing's rows in one data-modifying statement, prepared once per connection
+   (requests_app/filing.py, core/together.py; the hand-over to the outbox's relay after the
+   commit is switched off); `not prepared`: the same with DATABASE_PREPARED_STATEMENTS=false;
 2. `one by one`: the same rows through the ORM path the other databases take (BEGIN, six
    statements, COMMIT);
-3. `floor`: the floor view's one-row INSERT.
+3. `floor`: the floor view's one-row INSERT (prepared too).
 
 For each: the PostgreSQL backend's CPU per filing (read from /proc), this process's CPU
 and the wall time. A fresh database `privacyportal_bench_writes`, dropped unless --keep.
@@ -97,10 +98,26 @@ def filing_data(n: int, tag: str) -> dict[str, str]:
 
 
 def portal(n: int) -> None:
+    services_file(n, "portal")
+
+
+def unprepared(n: int) -> None:
+    """The same statement with DATABASE_PREPARED_STATEMENTS=false: parsed and planned anew."""
+    from django.db import connection
+
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        services_file(n, "unprepared")
+    finally:
+        connection.connection.prepare_threshold = threshold
+
+
+def services_file(n: int, tag: str) -> None:
     from requests_app import services
 
     services.file_request(
-        filing_data(n, "portal"), language="en", ip_address="127.0.0.1", form_token=f"p{n}"
+        filing_data(n, tag), language="en", ip_address="127.0.0.1", form_token=f"{tag}{n}"
     )
 
 
@@ -116,9 +133,10 @@ def one_by_one(n: int) -> None:
 
 
 def floor(n: int) -> None:
-    from django.db import connection
+    """The floor view's INSERT, prepared as it is there (bench/urls.py)."""
+    from core.together import cursor_binding_on_server
 
-    with connection.cursor() as cursor:
+    with cursor_binding_on_server() as cursor:
         cursor.execute("INSERT INTO bench_floor (payload) VALUES (%s)", [f"floor {n}"])
 
 
@@ -140,6 +158,7 @@ def main() -> None:
             cursor.execute("CREATE TABLE bench_floor (id bigserial PRIMARY KEY, payload text)")
         runs = [
             measure("one statement", args.filings, portal),
+            measure("not prepared", args.filings, unprepared),
             measure("one by one", args.filings, one_by_one),
             measure("floor", args.filings, floor),
         ]
