@@ -109,24 +109,15 @@ def test_staff_sessions_last_eight_hours_unless_staff_session_hours_says_otherwi
     assert in_a_fresh_process(code, STAFF_SESSION_HOURS="2") == str(2 * 3600)
 
 
-def database_options(**env: str) -> str:
+def test_postgresql_prepares_server_bound_statements_unless_a_pooler_says_otherwise():
     code = (
-        "import django; django.setup(); from django.conf import settings; "
+        "from django.conf import settings; "
         "print(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "privacyportal.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-def test_postgresql_prepares_server_bound_statements_unless_a_pooler_says_otherwise():
     postgres = "postgres://postgres@127.0.0.1:5432/privacyportal"
-    assert database_options(DATABASE_URL=postgres) == "0"
-    assert database_options(DATABASE_URL=postgres, DATABASE_PREPARED_STATEMENTS="false") == "None"
+
+    assert in_a_fresh_process(code, DATABASE_URL=postgres) == "0"
+    assert (
+        in_a_fresh_process(code, DATABASE_URL=postgres, DATABASE_PREPARED_STATEMENTS="false")
+        == "None"
+    )
