@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -25,6 +26,20 @@ OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|connectors|intake|profile_intake|
 
 
 # --- Environment, databases ---------------------------------------------------------------
+
+
+# Committed e-mails wait on the outbox's relay list; one relay task publishes them.
+RELAY_LIST = "privacyportal:outbox:ready"  # requests_app.outbox.READY_KEY
+RELAY_TASK = "requests_app.outbox.relay"
+
+
+def queued_tasks(client: redis.Redis) -> dict[str, int]:
+    """The Celery messages waiting in the queue 'celery', by task name."""
+    counts: dict[str, int] = {}
+    for message in client.lrange("celery", 0, -1):
+        task = json.loads(message)["headers"]["task"]
+        counts[task] = counts.get(task, 0) + 1
+    return counts
 
 
 def portal_env(database: str, redis_db: int | None, **settings: str) -> dict[str, str]:

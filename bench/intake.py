@@ -43,12 +43,15 @@ from bench.cluster import (  # noqa: E402
 )
 from bench.common import (  # noqa: E402
     QUIET_CORES,
+    RELAY_LIST,
+    RELAY_TASK,
     code_version,
     drop_database,
     exit_on_sigterm,
     flush_redis,
     manage,
     portal_env,
+    queued_tasks,
     recreate_database,
     wait_for_idle,
     wait_for_others,
@@ -60,8 +63,6 @@ API_INTAKE = "/api/v1/requests/"
 FLOOR_PATH = "/bench/floor/"
 TARGET_RATIO = 0.35
 TARGET_P99_MS = 100.0
-RELAY_LIST = "privacyportal:outbox:ready"  # requests_app.outbox.READY_KEY
-RELAY_TASK = "requests_app.outbox.relay"
 
 
 def parse_args() -> argparse.Namespace:
@@ -323,15 +324,6 @@ def accepted(runs: list[Run | None]) -> tuple[int, int]:
     """Filings taken and requests in flight at wrk's stop, over the given runs."""
     done = [r for r in runs if r is not None]
     return sum(r.accepted for r in done), sum(r.in_flight for r in done)
-
-
-def queued_tasks(client: redis.Redis) -> dict[str, int]:
-    """The Celery messages waiting in the queue 'celery', by task name."""
-    counts: dict[str, int] = {}
-    for message in client.lrange("celery", 0, -1):
-        task = json.loads(message)["headers"]["task"]
-        counts[task] = counts.get(task, 0) + 1
-    return counts
 
 
 def completeness(
