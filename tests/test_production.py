@@ -1,8 +1,10 @@
 """The production start: preflight, gunicorn with DEBUG off, whitenoise, JSON logs."""
 
+import gc
 import json
 import os
 import re
+import runpy
 import secrets
 import socket
 import subprocess
@@ -188,3 +190,14 @@ def test_gunicorns_own_log_of_a_malformed_request_has_no_token(gunicorn):
     log = log_path.read_text()
     assert "Invalid request from ip=127.0.0.1" in log
     assert token not in log
+
+
+def test_gunicorns_master_sets_what_it_loaded_aside_before_forking_a_worker():
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    frozen_before = gc.get_freeze_count()
+    try:
+        config["pre_fork"](server=None, worker=None)
+
+        assert gc.get_freeze_count() > frozen_before
+    finally:
+        gc.unfreeze()
