@@ -28,20 +28,6 @@ OTHER_BENCHMARKS = r"gunicorn|wrk|bench/(admin|connectors|intake|profile_intake|
 # --- Environment, databases ---------------------------------------------------------------
 
 
-# Committed e-mails wait on the outbox's relay list; one relay task publishes them.
-RELAY_LIST = "privacyportal:outbox:ready"  # requests_app.outbox.READY_KEY
-RELAY_TASK = "requests_app.outbox.relay"
-
-
-def queued_tasks(client: redis.Redis) -> dict[str, int]:
-    """The Celery messages waiting in the queue 'celery', by task name."""
-    counts: dict[str, int] = {}
-    for message in client.lrange("celery", 0, -1):
-        task = json.loads(message)["headers"]["task"]
-        counts[task] = counts.get(task, 0) + 1
-    return counts
-
-
 def portal_env(database: str, redis_db: int | None, **settings: str) -> dict[str, str]:
     """The portal's settings as a deployment gives them (privacyportal/settings.py), pointed
     at the benchmark's own database and Redis db (None: no broker), plus `settings`."""
@@ -103,6 +89,22 @@ def database_sql(env: dict[str, str], statement: str, params: tuple = ()) -> lis
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         cursor = conn.execute(statement, params)
         return cursor.fetchall() if cursor.description else []
+
+
+# --- The outbox's relay, as a run without a worker leaves it ------------------------------
+
+# Committed e-mails wait on the relay's list; one relay task publishes them.
+RELAY_LIST = "privacyportal:outbox:ready"  # requests_app.outbox.READY_KEY
+RELAY_TASK = "requests_app.outbox.relay"
+
+
+def queued_tasks(client: redis.Redis) -> dict[str, int]:
+    """The Celery messages waiting in the queue 'celery', by task name."""
+    counts: dict[str, int] = {}
+    for message in client.lrange("celery", 0, -1):
+        task = json.loads(message)["headers"]["task"]
+        counts[task] = counts.get(task, 0) + 1
+    return counts
 
 
 # --- Django in the benchmark's own process --------------------------------------------------

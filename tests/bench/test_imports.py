@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = ["privacyportal", "requests_app", "disputes_app"]
+PROJECT = ["privacyportal", "core", "requests_app", "disputes_app"]
 
 
 def imports(path: Path) -> Iterator[str]:
